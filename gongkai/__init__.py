@@ -1,0 +1,1 @@
+"""gongkai: standardized open government for a county, its townships and villages."""

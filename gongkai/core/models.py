@@ -1,0 +1,50 @@
+"""The base every gongkai model builds on, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class BaseModel(models.Model):
+    """Abstract base: every row knows when it was created and last changed (aware datetimes)."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntry(models.Model):
+    """One sensitive action: who did what to which record, in which unit, and when.
+
+    Rows are only ever added (see ``gongkai.core.audit.audit``); nothing updates or deletes them.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=64, db_index=True)
+    target_type = models.CharField("对象类型", max_length=64)
+    target_id = models.CharField("对象编号", max_length=64)
+    unit_code = models.CharField("单位代码", max_length=32, blank=True, db_index=True)
+    summary = models.CharField("摘要", max_length=500, blank=True)
+    data: models.JSONField[Any] = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

@@ -1,0 +1,127 @@
+"""Units of the county (the organisation tree), staff accounts and their roles in units."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from gongkai.core.models import BaseModel
+
+
+class UnitKind(models.TextChoices):
+    COUNTY = "county", "县人民政府"
+    OFFICE = "office", "县政务公开办"
+    DEPARTMENT = "department", "县直部门"
+    STATIONED = "stationed", "驻县单位"
+    TOWNSHIP = "township", "乡镇"
+    COMMUNITY = "community", "城市社区管委会"
+    VILLAGE = "village", "村（居）委会"
+
+
+# Units that work at township level (乡级): townships and the urban community committee.
+TOWNSHIP_LEVEL_KINDS = frozenset({UnitKind.TOWNSHIP, UnitKind.COMMUNITY})
+# Units that work at county level (县级).
+COUNTY_LEVEL_KINDS = frozenset(
+    {UnitKind.COUNTY, UnitKind.OFFICE, UnitKind.DEPARTMENT, UnitKind.STATIONED}
+)
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+    def of_kind(self, *kinds: str) -> UnitQuerySet:
+        return self.filter(kind__in=kinds)
+
+
+class Unit(BaseModel):
+    """A government unit: the county, a department, a township or a village committee.
+
+    ``code`` is short and stable because it goes into index numbers (索引号) and file names.
+    """
+
+    code = models.CharField(
+        "单位代码",
+        max_length=32,
+        unique=True,
+        help_text="用于索引号，字母和数字，创建后不再修改",
+    )
+    name = models.CharField("单位名称", max_length=100, unique=True)
+    kind = models.CharField("单位类型", max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级单位",
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("在用", default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z0-9]+$"), name="unit_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_village(self) -> bool:
+        return self.kind == UnitKind.VILLAGE
+
+    @property
+    def is_township_level(self) -> bool:
+        return self.kind in TOWNSHIP_LEVEL_KINDS
+
+
+class User(AbstractUser):
+    """A staff account. The public never logs in; it uses the portal anonymously."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "工作人员"
+        verbose_name_plural = "工作人员"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", "信息员"
+    REVIEWER = "reviewer", "审核人"
+    HANDLER = "handler", "承办人"
+    OFFICE = "office", "公开办"
+    VILLAGE_CLERK = "village_clerk", "村务管理员"
+    LEADER = "leader", "领导"
+
+
+class Membership(BaseModel):
+    """A user's role in a unit; a person may hold several roles, in several units."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="人员"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name="单位"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "岗位"
+        verbose_name_plural = "岗位"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

@@ -1,0 +1,124 @@
+"""Every access predicate of gongkai, in one module.
+
+Services call ``require(...)`` with one of these predicates before changing anything; selectors
+filter with ``visible_unit_ids``. Views never decide access themselves, so a unit boundary is
+enforced here or nowhere.
+
+The rules (DOMAIN.md §1): a unit's staff see and change their own unit's work only; the county
+disclosure office (公开办) sees everything and reviews catalogs; leaders read everything and change
+nothing; a township's staff may read (not change) the lists of the villages under it, because the
+township guides them (seed 002, seed 004 task 13).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from gongkai.core.errors import AccessDenied
+from gongkai.orgs.models import Membership, Role, Unit, UnitKind
+
+_CACHE_ATTR = "_gongkai_roles"
+
+EDIT_ROLES = frozenset({Role.EDITOR, Role.VILLAGE_CLERK})
+SUBMIT_ROLES = frozenset({Role.EDITOR, Role.REVIEWER, Role.VILLAGE_CLERK})
+
+
+def roles_by_unit(user: Any) -> dict[int, frozenset[str]]:
+    """Return {unit id: roles} for the user, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    cached: dict[int, frozenset[str]] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    found: dict[int, set[str]] = {}
+    for unit_id, role in Membership.objects.filter(user=user, unit__is_active=True).values_list(
+        "unit_id", "role"
+    ):
+        found.setdefault(unit_id, set()).add(role)
+    result = {unit_id: frozenset(roles) for unit_id, roles in found.items()}
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles, after memberships change."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _has_role_anywhere(user: Any, role: str) -> bool:
+    return any(role in roles for roles in roles_by_unit(user).values())
+
+
+def is_staff_member(user: Any) -> bool:
+    """Whether the user holds any role at all (or is a superuser)."""
+    return bool(roles_by_unit(user)) or bool(getattr(user, "is_superuser", False))
+
+
+def is_office(user: Any) -> bool:
+    """Whether the user works for the county disclosure office (公开办)."""
+    return bool(getattr(user, "is_superuser", False)) or _has_role_anywhere(user, Role.OFFICE)
+
+
+def is_leader(user: Any) -> bool:
+    return _has_role_anywhere(user, Role.LEADER)
+
+
+def reads_everything(user: Any) -> bool:
+    """The office and leaders read every unit's work."""
+    return is_office(user) or is_leader(user)
+
+
+def has_role(user: Any, unit: Unit, roles: Iterable[str]) -> bool:
+    """Whether the user holds one of ``roles`` in exactly this unit."""
+    held = roles_by_unit(user).get(unit.pk, frozenset())
+    return bool(held & frozenset(roles))
+
+
+def visible_unit_ids(user: Any) -> set[int] | None:
+    """Return the ids of units whose internal work the user may read; None means all units."""
+    if reads_everything(user):
+        return None
+    own = set(roles_by_unit(user))
+    if not own:
+        return set()
+    townships = Unit.objects.filter(pk__in=own).exclude(kind=UnitKind.VILLAGE)
+    villages = Unit.objects.filter(parent__in=townships, kind=UnitKind.VILLAGE)
+    return own | set(villages.values_list("pk", flat=True))
+
+
+def can_view_unit(user: Any, unit: Unit) -> bool:
+    ids = visible_unit_ids(user)
+    return ids is None or unit.pk in ids
+
+
+def can_edit_catalog_of(user: Any, unit: Unit) -> bool:
+    """Editors (村务管理员 in villages) draft and edit their own unit's catalog."""
+    return has_role(user, unit, EDIT_ROLES)
+
+
+def can_submit_catalog_of(user: Any, unit: Unit) -> bool:
+    """The unit's editor or reviewer sends its catalog to the county office."""
+    return has_role(user, unit, SUBMIT_ROLES)
+
+
+def can_review_catalogs(user: Any) -> bool:
+    """Only the county disclosure office approves or returns catalogs (seed 004 task 2–3)."""
+    return is_office(user)
+
+
+def can_manage_guidelines(user: Any) -> bool:
+    """The office owns the standard: domains and guideline templates."""
+    return is_office(user)
+
+
+def require(allowed: bool, message: str, *, log: str = "") -> None:
+    """Raise AccessDenied with a Chinese message unless ``allowed``."""
+    if not allowed:
+        raise AccessDenied(message, log=log or "access denied")
+
+
+def require_pred(pred: Callable[..., bool], user: Any, *args: Any, message: str) -> None:
+    """Raise AccessDenied unless ``pred(user, *args)`` holds."""
+    require(pred(user, *args), message, log=f"access denied: {pred.__name__}")
