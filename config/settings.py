@@ -16,7 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "gongkai-insecure-development-key-do-not-use-in-production"
+DEFAULT_SECRET_KEY = "gongkai-insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 
 def _env_bool(name: str, default: bool) -> bool:

@@ -69,7 +69,7 @@ def clean_elements(raw: Mapping[str, Any]) -> dict[str, Any]:
         text = text.strip()
         limit = _TEXT_LIMITS.get(name)
         if limit is not None and len(text) > limit:
-            label = CatalogItem._meta.get_field(name).verbose_name
+            label = excel.FIELD_LABELS.get(name, name)
             raise ValidationFailed(f"“{label}”不能超过{limit}个字。", log=f"{name} too long")
         cleaned[name] = text
     return cleaned
