@@ -273,6 +273,7 @@ def _read_header(grid: _Grid, sheet: str, problems: list[CellProblem]) -> _Heade
     row2 = row1 + 1 if two_rows else row1
     columns: dict[int, tuple[str, ...]] = {}
     ignored: list[str] = []
+    ignored_cols: list[tuple[int, str]] = []
     start = len(problems)
     for col in range(1, max_col + 1):
         letter = get_column_letter(col)
@@ -298,6 +299,7 @@ def _read_header(grid: _Grid, sheet: str, problems: list[CellProblem]) -> _Heade
             columns[col] = SUB_LABELS[sub]
         elif top or sub:
             ignored.append(f"{letter}列“{top or sub}”")
+            ignored_cols.append((col, top or sub))
     if len(problems) > start:
         return None
     present = {f for fields in columns.values() for f in fields}
@@ -317,12 +319,18 @@ def _read_header(grid: _Grid, sheet: str, problems: list[CellProblem]) -> _Heade
             seen[f] = col
     missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if f not in present]
     if missing:
+        unknown = [(col, label) for col, label in ignored_cols]
+        hint = (
+            "；无法识别的表头：" + "、".join(f"{get_column_letter(c)}列“{t}”" for c, t in unknown)
+            if unknown
+            else ""
+        )
         problems.append(
             CellProblem(
                 sheet,
                 row1,
-                "",
-                f"表头缺少以下列：{'、'.join(missing)}。请按国家标准目录的两行表头填写。",
+                get_column_letter(unknown[0][0]) if unknown else "",
+                f"表头缺少以下列：{'、'.join(missing)}{hint}。请按国家标准目录的两行表头填写。",
             )
         )
     if len(problems) > start:
@@ -429,6 +437,7 @@ def _read_rows(
         if not any(_text(v) for v in raw.values()) or _is_note_row(texts):
             continue
         elements: dict[str, Any] = {}
+        unreadable: set[str] = set()
         for col, fields in header.columns.items():
             value = raw[col]
             if fields[0] in GROUP_OF_FIELD:
@@ -443,6 +452,7 @@ def _read_rows(
                         )
                     )
                     tick = False
+                    unreadable.add(GROUP_OF_FIELD[fields[0]])
                 for f in fields:
                     elements[f] = elements.get(f, False) or tick
             else:
@@ -457,7 +467,7 @@ def _read_rows(
                 )
         for group, ticks in TICK_GROUPS:
             present = [f for f, _ in ticks if f in field_cols]
-            if not any(elements.get(f) for f, _ in ticks):
+            if group not in unreadable and not any(elements.get(f) for f, _ in ticks):
                 problems.append(
                     CellProblem(
                         sheet,

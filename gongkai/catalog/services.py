@@ -341,8 +341,13 @@ def catalog_submit(*, actor: Actor, catalog: Catalog, comment: str = "") -> Cata
     catalog.submitted_at = clock.now()
     catalog.save()
     _event(catalog, CatalogAction.SUBMITTED, actor, comment.strip())
-    audit(actor=actor, action="catalog.submit", target=catalog, unit_code=catalog.unit.code,
-          summary=f"{catalog} 报送审核")
+    audit(
+        actor=actor,
+        action="catalog.submit",
+        target=catalog,
+        unit_code=catalog.unit.code,
+        summary=f"{catalog} 报送审核",
+    )
     return catalog
 
 
@@ -356,8 +361,14 @@ def catalog_return(*, actor: Actor, catalog: Catalog, comment: str) -> Catalog:
     _move(catalog, CatalogStatus.RETURNED)
     catalog.save()
     _event(catalog, CatalogAction.RETURNED, actor, comment.strip())
-    audit(actor=actor, action="catalog.return", target=catalog, unit_code=catalog.unit.code,
-          summary=f"{catalog} 退回修改", data={"comment": comment.strip()})
+    audit(
+        actor=actor,
+        action="catalog.return",
+        target=catalog,
+        unit_code=catalog.unit.code,
+        summary=f"{catalog} 退回修改",
+        data={"comment": comment.strip()},
+    )
     return catalog
 
 
@@ -371,8 +382,13 @@ def catalog_approve(*, actor: Actor, catalog: Catalog, comment: str = "") -> Cat
     catalog.approved_at = clock.now()
     catalog.save()
     _event(catalog, CatalogAction.APPROVED, actor, comment.strip())
-    audit(actor=actor, action="catalog.approve", target=catalog, unit_code=catalog.unit.code,
-          summary=f"{catalog} 审核通过")
+    audit(
+        actor=actor,
+        action="catalog.approve",
+        target=catalog,
+        unit_code=catalog.unit.code,
+        summary=f"{catalog} 审核通过",
+    )
     return catalog
 
 
@@ -385,8 +401,13 @@ def catalog_report(*, actor: Actor, catalog: Catalog, comment: str = "") -> Cata
     catalog.reported_at = clock.now()
     catalog.save()
     _event(catalog, CatalogAction.REPORTED, actor, comment.strip())
-    audit(actor=actor, action="catalog.report", target=catalog, unit_code=catalog.unit.code,
-          summary=f"{catalog} 已报市级")
+    audit(
+        actor=actor,
+        action="catalog.report",
+        target=catalog,
+        unit_code=catalog.unit.code,
+        summary=f"{catalog} 已报市级",
+    )
     return catalog
 
 
@@ -455,7 +476,12 @@ def catalog_import(
         by_domain.setdefault(sheet.domain.pk, []).extend(sheet.items)
         names.setdefault(sheet.domain.pk, []).append(sheet.name)
         summary_sheets.append(
-            {"sheet": sheet.name, "domain": sheet.domain.name, "items": len(sheet.items)}
+            {
+                "sheet": sheet.name,
+                "domain": sheet.domain.name,
+                "items": len(sheet.items),
+                "ignored_columns": sheet.ignored_columns,
+            }
         )
     for domain_id, parsed in by_domain.items():
         existing = list(catalog.items.filter(domain_id=domain_id))
@@ -527,7 +553,9 @@ def guideline_import(
         total += len(parsed)
     result = {
         "items": total,
-        "sheets": [{"sheet": s.name, "domain": s.domain.name, "items": len(s.items)} for s in sheets],
+        "sheets": [
+            {"sheet": s.name, "domain": s.domain.name, "items": len(s.items)} for s in sheets
+        ],
     }
     if sheets:
         audit(
@@ -545,6 +573,10 @@ def domain_set_lead_units(*, actor: Actor, domain: Domain, units: Iterable[Unit]
     """Name the departments that lead a domain (seed 004 annex 2)."""
     _allowed(actor, permissions.can_manage_guidelines(actor), "只有县政务公开办可以维护公开领域。")
     domain.lead_units.set(list(units))
-    audit(actor=actor, action="domain.set_lead_units", target=domain,
-          summary=f"{domain.name} 业务主管部门调整")
+    audit(
+        actor=actor,
+        action="domain.set_lead_units",
+        target=domain,
+        summary=f"{domain.name} 业务主管部门调整",
+    )
     return domain

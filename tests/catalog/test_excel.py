@@ -49,7 +49,9 @@ def test_import_county_layout_with_title_row_merges_and_tick_variants(
         filename="county_social_assistance.xlsx",
     )
     assert summary.items == 6
-    assert summary.sheets == [{"sheet": "Sheet1", "domain": "社会救助", "items": 6}]
+    assert summary.sheets == [
+        {"sheet": "Sheet1", "domain": "社会救助", "items": 6, "ignored_columns": []}
+    ]
     catalog = Catalog.objects.get(unit=department, version=2024)
     items = list(catalog.items.order_by("sort_order"))
     # 一级事项 merged down over three rows is filled into each of them.
@@ -80,6 +82,8 @@ def test_import_multiple_sheets_header_variants_and_extra_columns(
         ("社会救助", "社会救助", 3),
         ("养老服务领域", "养老服务", 3),
     ]
+    # A column the layout does not know is not imported, and the summary says so.
+    assert summary.sheets[1]["ignored_columns"] == ["P列“责任科室”"]
     elderly = list(
         Catalog.objects.get(unit=department, version=2024)
         .items.filter(domain__name="养老服务")
@@ -98,7 +102,10 @@ def test_import_multiple_sheets_header_variants_and_extra_columns(
     [
         ("bad_missing_basis.xlsx", "工作表“社会救助”第5行E列：“公开依据”不能为空。"),
         ("bad_unknown_domain.xlsx", "工作表“Sheet1”第1行A列：无法识别公开领域"),
-        ("bad_broken_header.xlsx", "工作表“社会救助”第1行：表头缺少以下列：公开时限"),
+        (
+            "bad_broken_header.xlsx",
+            "工作表“社会救助”第1行F列：表头缺少以下列：公开时限；无法识别的表头：F列“时间”",
+        ),
         ("bad_bad_tick.xlsx", "工作表“社会救助”第4行K列：“有”不是勾选标记"),
         ("bad_no_level.xlsx", "工作表“社会救助”第3行M列：“公开层级”至少要勾选一项"),
         ("not_a_workbook.xlsx", "文件不是有效的Excel工作簿"),
