@@ -1,0 +1,19 @@
+"""Run every benchmark and print a summary; results are written to bench/results/<name>.json."""
+
+from __future__ import annotations
+
+import os
+
+import django
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from bench import catalog_excel
+
+    catalog_excel.main()
+
+
+if __name__ == "__main__":
+    main()
