@@ -108,6 +108,11 @@ def can_review_catalogs(user: Any) -> bool:
     return is_office(user)
 
 
+def can_manage_units(user: Any) -> bool:
+    """The office keeps the organisation tree, staff accounts and their roles."""
+    return is_office(user)
+
+
 def can_manage_guidelines(user: Any) -> bool:
     """The office owns the standard: domains and guideline templates."""
     return is_office(user)

@@ -28,10 +28,14 @@ def memberships_of(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("unit").order_by("unit__sort_order")
 
 
-def unit_tree_rows() -> list[dict[str, str | None]]:
-    """Every unit as {"code","name","kind","parent"}, parents before children."""
+UnitRow = dict[str, str | None]
+
+
+def unit_tree() -> list[tuple[UnitRow, int]]:
+    """Every unit as ({"code","name","kind","parent"}, depth), each parent before its children
+    and siblings in sort order: a walk of the tree, so it holds whatever the sort orders are."""
     units = list(Unit.objects.select_related("parent").order_by("sort_order", "code"))
-    return [
+    rows: list[UnitRow] = [
         {
             "code": u.code,
             "name": u.name,
@@ -40,3 +44,20 @@ def unit_tree_rows() -> list[dict[str, str | None]]:
         }
         for u in units
     ]
+    codes = {row["code"] for row in rows}
+    children: dict[str | None, list[UnitRow]] = {}
+    for row in rows:
+        parent = row["parent"] if row["parent"] in codes else None
+        children.setdefault(parent, []).append(row)
+    ordered: list[tuple[UnitRow, int]] = []
+    stack = [(row, 0) for row in reversed(children.get(None, []))]
+    while stack:
+        row, depth = stack.pop()
+        ordered.append((row, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(row["code"], [])))
+    return ordered
+
+
+def unit_tree_rows() -> list[UnitRow]:
+    """Every unit as {"code","name","kind","parent"}, parents before children."""
+    return [row for row, _depth in unit_tree()]

@@ -1,0 +1,209 @@
+"""Every change to units, staff accounts and their roles goes through these functions.
+
+Each one checks permission, validates, saves and writes the audit log in one transaction, so the
+demo loader, management commands and (later) the office's pages create units and staff the same
+way. The ``*_ensure`` and ``membership_grant`` functions are idempotent: they return what already
+exists and change nothing, so a loader can be re-run safely.
+
+``actor=None`` means the server's own command line, trusted like the database itself (as in
+``gongkai.catalog.services``); a signed-in actor must belong to the county disclosure office,
+which keeps the organisation tree (DOMAIN.md §1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.hashers import identify_hasher
+from django.db import transaction
+
+from gongkai.core.audit import audit
+from gongkai.core.errors import ValidationFailed
+from gongkai.orgs import permissions
+from gongkai.orgs.models import Membership, Role, Unit, UnitKind, User
+
+Actor = User | None
+
+UNIT_CODE_PATTERN = re.compile(r"^[A-Z0-9]{1,32}$")
+
+# Which kinds of unit each kind may sit under (DOMAIN.md §1: county → office, departments,
+# stationed units, townships and the community committee → villages and communities).
+ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
+    UnitKind.COUNTY: frozenset(),
+    UnitKind.OFFICE: frozenset({UnitKind.COUNTY}),
+    UnitKind.DEPARTMENT: frozenset({UnitKind.COUNTY}),
+    UnitKind.STATIONED: frozenset({UnitKind.COUNTY}),
+    UnitKind.TOWNSHIP: frozenset({UnitKind.COUNTY}),
+    UnitKind.COMMUNITY: frozenset({UnitKind.COUNTY}),
+    UnitKind.VILLAGE: frozenset({UnitKind.TOWNSHIP, UnitKind.COMMUNITY}),
+}
+
+# Roles tied to one kind of unit: the village clerk keeps a village's list, the office role is
+# held in the disclosure office. Other roles may be held in any unit.
+ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
+    Role.VILLAGE_CLERK: frozenset({UnitKind.VILLAGE}),
+    Role.OFFICE: frozenset({UnitKind.OFFICE}),
+}
+
+
+def _require_manager(actor: Actor, message: str) -> None:
+    if actor is not None:
+        permissions.require(permissions.can_manage_units(actor), message)
+
+
+def _check_unit(*, code: str, name: str, kind: str, parent: Unit | None) -> None:
+    if not UNIT_CODE_PATTERN.match(code):
+        raise ValidationFailed(
+            f"单位代码“{code}”不符合要求：请只用大写英文字母和数字，不超过32位。",
+            log=f"bad unit code {code!r}",
+        )
+    if not name.strip():
+        raise ValidationFailed("请填写单位名称。", log="unit name empty")
+    if kind not in ALLOWED_PARENT_KINDS:
+        raise ValidationFailed(f"无法识别的单位类型“{kind}”。", log=f"unknown unit kind {kind!r}")
+    allowed = ALLOWED_PARENT_KINDS[kind]
+    label = UnitKind(kind).label
+    if not allowed and parent is not None:
+        raise ValidationFailed(f"{label}是最上级单位，不能设置上级单位。", log="county with parent")
+    if allowed and (parent is None or parent.kind not in allowed):
+        names = "、".join(UnitKind(k).label for k in sorted(allowed))
+        raise ValidationFailed(
+            f"{label}“{name}”的上级单位应为{names}。",
+            log=f"unit {code}: parent kind {parent.kind if parent else None} not allowed",
+        )
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    sort_order: int = 0,
+) -> Unit:
+    """Add a unit to the organisation tree.
+
+    The code goes into index numbers (索引号) and never changes, so it is checked here rather than
+    left to the database constraint; code and name must both be unused.
+    """
+    _require_manager(actor, "只有县政务公开办可以新增单位。")
+    name = name.strip()
+    _check_unit(code=code, name=name, kind=kind, parent=parent)
+    if Unit.objects.filter(code=code).exists():
+        raise ValidationFailed(
+            f"单位代码“{code}”已被使用，请换一个。", log=f"unit code {code} taken"
+        )
+    if Unit.objects.filter(name=name).exists():
+        raise ValidationFailed(f"已有名为“{name}”的单位。", log=f"unit name {name} taken")
+    unit = Unit.objects.create(
+        code=code, name=name, kind=kind, parent=parent, sort_order=sort_order
+    )
+    audit(
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        unit_code=code,
+        summary=f"新增单位 {name}（{UnitKind(kind).label}）",
+        data={"parent": parent.code if parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_ensure(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    sort_order: int = 0,
+) -> tuple[Unit, bool]:
+    """Return the unit with ``code``, creating it as described when it does not exist yet.
+
+    An existing unit is returned unchanged (the office may have renamed or moved it since), so a
+    loader can be re-run without undoing the office's work. Returns (unit, created).
+    """
+    _require_manager(actor, "只有县政务公开办可以新增单位。")
+    existing = Unit.objects.filter(code=code).first()
+    if existing is not None:
+        return existing, False
+    return (
+        unit_create(
+            actor=actor, code=code, name=name, kind=kind, parent=parent, sort_order=sort_order
+        ),
+        True,
+    )
+
+
+@transaction.atomic
+def user_ensure(
+    *, actor: Actor, username: str, full_name: str, password_hash: str | None = None
+) -> tuple[User, bool]:
+    """Return the staff account ``username``, creating it when missing.
+
+    ``password_hash`` is an already hashed password (``make_password``), so a loader creating
+    many accounts hashes once; None leaves the account without a usable password until one is
+    set. An existing account is returned unchanged, its password included. Returns (user, created).
+    """
+    _require_manager(actor, "只有县政务公开办可以新增工作人员账号。")
+    username = username.strip()
+    if not username:
+        raise ValidationFailed("请填写用户名。", log="username empty")
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing, False
+    user = User(username=username, full_name=full_name.strip())
+    if password_hash is None:
+        user.set_unusable_password()
+    else:
+        try:
+            identify_hasher(password_hash)
+        except ValueError:
+            raise ValidationFailed(
+                "密码须先经过加密处理。", log="password_hash is not a recognised hash"
+            ) from None
+        user.password = password_hash
+    user.save()
+    audit(
+        actor=actor,
+        action="user.create",
+        target=user,
+        summary=f"新增工作人员账号 {username}（{user.full_name}）",
+    )
+    return user, True
+
+
+@transaction.atomic
+def membership_grant(*, actor: Actor, user: User, unit: Unit, role: str) -> tuple[Membership, bool]:
+    """Give a user a role in a unit; granting a role the user already holds changes nothing.
+
+    A village clerk's role only exists in a village and the office role only in the disclosure
+    office, because the permission predicates read them that way. Returns (membership, created).
+    """
+    _require_manager(actor, "只有县政务公开办可以分配岗位。")
+    if role not in Role.values:
+        raise ValidationFailed(f"无法识别的角色“{role}”。", log=f"unknown role {role!r}")
+    kinds = ROLE_UNIT_KINDS.get(role)
+    if kinds is not None and unit.kind not in kinds:
+        raise ValidationFailed(
+            f"“{Role(role).label}”只能设在{'、'.join(UnitKind(k).label for k in sorted(kinds))}。",
+            log=f"role {role} not allowed in unit kind {unit.kind}",
+        )
+    if not unit.is_active:
+        raise ValidationFailed(
+            f"{unit.name}已停用，不能分配岗位。", log=f"unit {unit.code} inactive"
+        )
+    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        permissions.forget_roles(user)
+        audit(
+            actor=actor,
+            action="membership.grant",
+            target=membership,
+            unit_code=unit.code,
+            summary=f"{user.username} 任 {unit.name} {Role(role).label}",
+        )
+    return membership, created
