@@ -56,17 +56,18 @@ class ConsistencyReport:
 
 
 def township_catalog_for(catalog: Catalog) -> Catalog | None:
-    """The township catalog a village catalog is compared with: the same version if there is
-    one, otherwise the township's newest approved catalog, otherwise its newest of any status."""
+    """The township catalog a village catalog is compared with: the township's approved (public)
+    catalog of the same version if there is one, otherwise its newest approved one.
+
+    Only approved catalogs count: they are what the township publishes, and a village clerk must
+    not read the township's drafts.
+    """
     township = catalog.unit.parent
     if township is None:
         return None
-    catalogs = Catalog.objects.filter(unit=township).select_related("unit")
-    same = catalogs.filter(version=catalog.version).first()
-    if same is not None:
-        return same
-    approved = catalogs.filter(status__in=PUBLIC_STATUSES).order_by("-version").first()
-    return approved or catalogs.order_by("-version").first()
+    public = Catalog.objects.filter(unit=township, status__in=PUBLIC_STATUSES)
+    same = public.filter(version=catalog.version).select_related("unit").first()
+    return same or public.select_related("unit").order_by("-version").first()
 
 
 def village_consistency(catalog: Catalog) -> ConsistencyReport:

@@ -30,6 +30,10 @@ from gongkai.catalog.models import TEXT_ELEMENTS, TICK_GROUPS, Domain, ItemEleme
 from gongkai.core.errors import ValidationFailed
 
 MAX_REPORTED_PROBLEMS = 200
+# Column limits of the catalog item model (the text columns without one are unbounded).
+TEXT_LIMITS = {"level1": 200, "level2": 200, "five_public": 50, "site_column": 200}
+# An .xlsx is a zip; refuse one that would unpack to more than this (a "zip bomb").
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
 
 YES_MARKS = frozenset({"√", "✓", "✔", "☑", "✅", "●", "■", "是", "Y", "y", "V", "v", "1"})
@@ -187,21 +191,33 @@ def _text(value: object) -> str:
 
 
 def _open(source: bytes | str | Path | IO[bytes]) -> Any:
+    not_a_workbook = WorkbookRejected(
+        [
+            CellProblem(
+                "",
+                0,
+                "",
+                "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx格式后重新导入。",
+            )
+        ]
+    )
     try:
-        if isinstance(source, bytes):
-            return load_workbook(io.BytesIO(source), data_only=True)
-        return load_workbook(source, data_only=True)
+        data = source if isinstance(source, bytes) else _read_all(source)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise WorkbookRejected(
+                [CellProblem("", 0, "", "Excel文件解压后过大，请拆分后分别导入。")]
+            )
+        return load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise WorkbookRejected(
-            [
-                CellProblem(
-                    "",
-                    0,
-                    "",
-                    "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx格式后重新导入。",
-                )
-            ]
-        ) from exc
+        raise not_a_workbook from exc
+
+
+def _read_all(source: str | Path | IO[bytes]) -> bytes:
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes()
+    return source.read()
 
 
 class _Grid:
@@ -458,6 +474,16 @@ def _read_rows(
             else:
                 elements[fields[0]] = _text(value)
         field_cols = {f: col for col, fields in header.columns.items() for f in fields}
+        for name, limit in TEXT_LIMITS.items():
+            if name in field_cols and len(elements.get(name, "")) > limit:
+                problems.append(
+                    CellProblem(
+                        sheet,
+                        row,
+                        letters[field_cols[name]],
+                        f"“{FIELD_LABELS[name]}”不能超过{limit}个字（现有{len(elements[name])}个字）。",
+                    )
+                )
         for name in REQUIRED_TEXT:
             if not elements.get(name):
                 problems.append(

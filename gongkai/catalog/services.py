@@ -41,7 +41,6 @@ Actor = User | None
 
 MIN_VERSION = 2000
 MAX_VERSION = 2100
-_TEXT_LIMITS = {"level1": 200, "level2": 200, "five_public": 50, "site_column": 200}
 
 
 def _allowed(actor: Actor, allowed: bool, message: str) -> None:
@@ -67,7 +66,7 @@ def clean_elements(raw: Mapping[str, Any]) -> dict[str, Any]:
         text = "" if value is None else str(value)
         text = "\n".join(line.strip() for line in text.replace("\r\n", "\n").split("\n"))
         text = text.strip()
-        limit = _TEXT_LIMITS.get(name)
+        limit = excel.TEXT_LIMITS.get(name)
         if limit is not None and len(text) > limit:
             label = excel.FIELD_LABELS.get(name, name)
             raise ValidationFailed(f"“{label}”不能超过{limit}个字。", log=f"{name} too long")

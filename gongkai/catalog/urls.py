@@ -1,3 +1,5 @@
+"""The staff workspace, mounted at /staff/ under the namespace "staff"."""
+
 from django.urls import path
 
 from gongkai.catalog import views
@@ -6,4 +8,17 @@ app_name = "staff"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("catalogs/new/", views.catalog_create, name="catalog_create"),
+    path("catalogs/import/", views.catalog_import, name="catalog_import"),
+    path("catalogs/<int:pk>/", views.catalog_detail, name="catalog_detail"),
+    path("catalogs/<int:pk>/export.xlsx", views.catalog_export, name="catalog_export"),
+    path("catalogs/<int:pk>/submit/", views.catalog_submit, name="catalog_submit"),
+    path("catalogs/<int:pk>/approve/", views.catalog_approve, name="catalog_approve"),
+    path("catalogs/<int:pk>/return/", views.catalog_return, name="catalog_return"),
+    path("catalogs/<int:pk>/report/", views.catalog_report, name="catalog_report"),
+    path("catalogs/<int:pk>/consistency/", views.catalog_consistency, name="catalog_consistency"),
+    path("catalogs/<int:pk>/items/new/", views.item_add, name="item_add"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("units/<str:code>/villages/", views.unit_villages, name="unit_villages"),
 ]

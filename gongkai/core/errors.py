@@ -23,8 +23,6 @@ class InvalidTransition(GongkaiError):
 class ValidationFailed(GongkaiError):
     """The input is incomplete or malformed; nothing was changed."""
 
-    def __init__(
-        self, message: str, *, log: str = "", problems: list[str] | None = None
-    ) -> None:
+    def __init__(self, message: str, *, log: str = "", problems: list[str] | None = None) -> None:
         super().__init__(message, log=log)
         self.problems = problems or []

@@ -313,3 +313,17 @@ def test_guideline_import_replaces_templates(domains: list[Domain], office: User
     result = services.guideline_import(actor=office, source=_read("multi_domain.xlsx"))
     assert result["items"] == 6
     assert domains[1].guideline_items.count() == 3
+
+
+def test_overlong_level2_is_reported_with_its_cell(
+    department: Unit, domains: list[Domain], tmp_path: Path
+) -> None:
+    workbook = load_workbook(FIXTURES / "multi_domain.xlsx")
+    workbook["社会救助"]["C4"] = "很长的二级事项" * 40
+    target = tmp_path / "long.xlsx"
+    workbook.save(target)
+    with pytest.raises(excel.WorkbookRejected) as caught:
+        services.catalog_import(actor=None, unit=department, version=2024, source=target)
+    assert caught.value.problems == [
+        "工作表“社会救助”第4行C列：“二级事项”不能超过200个字（现有280个字）。"
+    ]
