@@ -10,7 +10,7 @@ shell access is trusted like the database itself, and is recorded as such.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -326,88 +326,108 @@ def _require_complete(catalog: Catalog) -> None:
         )
 
 
+def _transition(
+    *,
+    actor: Actor,
+    catalog: Catalog,
+    to: CatalogStatus,
+    allowed: Callable[[Any, Catalog], bool],
+    denied: str,
+    action: CatalogAction,
+    comment: str = "",
+    stamp: str = "",
+    complete: bool = False,
+) -> Catalog:
+    """Move a catalog one step along ``Catalog.ALLOWED``: the shared body of every workflow step.
+
+    Locks the row, checks the actor, the transition and (``complete``) that every item is
+    complete, stamps the time field named by ``stamp``, and records the event and the audit entry.
+    """
+    catalog = _lock(catalog)
+    _allowed(actor, allowed(actor, catalog), denied)
+    _move(catalog, to)
+    if complete:
+        _require_complete(catalog)
+    if stamp:
+        setattr(catalog, stamp, clock.now())
+    catalog.save()
+    _event(catalog, action, actor, comment.strip())
+    audit(
+        actor=actor,
+        action=f"catalog.{action}",
+        target=catalog,
+        unit_code=catalog.unit.code,
+        summary=f"{catalog} {action.label}",
+        data={"comment": comment.strip()} if comment.strip() else None,
+    )
+    return catalog
+
+
+def _office(actor: Any, catalog: Catalog) -> bool:
+    return permissions.can_review_catalogs(actor)
+
+
 @transaction.atomic
 def catalog_submit(*, actor: Actor, catalog: Catalog, comment: str = "") -> Catalog:
     """Send a complete draft (or a corrected returned catalog) to the county office."""
-    catalog = _lock(catalog)
-    _allowed(
-        actor,
-        permissions.can_submit_catalog_of(actor, catalog.unit),
-        "只有本单位的信息员或审核人可以报送本单位的目录。",
-    )
-    _move(catalog, CatalogStatus.SUBMITTED)
-    _require_complete(catalog)
-    catalog.submitted_at = clock.now()
-    catalog.save()
-    _event(catalog, CatalogAction.SUBMITTED, actor, comment.strip())
-    audit(
+    return _transition(
         actor=actor,
-        action="catalog.submit",
-        target=catalog,
-        unit_code=catalog.unit.code,
-        summary=f"{catalog} 报送审核",
+        catalog=catalog,
+        to=CatalogStatus.SUBMITTED,
+        allowed=lambda user, c: permissions.can_submit_catalog_of(user, c.unit),
+        denied="只有本单位的信息员或审核人可以报送本单位的目录。",
+        action=CatalogAction.SUBMITTED,
+        comment=comment,
+        stamp="submitted_at",
+        complete=True,
     )
-    return catalog
 
 
 @transaction.atomic
 def catalog_return(*, actor: Actor, catalog: Catalog, comment: str) -> Catalog:
-    """Return a submitted catalog to its unit with the office's comments."""
-    catalog = _lock(catalog)
-    _allowed(actor, permissions.can_review_catalogs(actor), "只有县政务公开办可以审核目录。")
+    """Return a submitted catalog to its unit with the office's comments (required)."""
     if not comment.strip():
         raise ValidationFailed("退回时请填写修改意见。", log="return without comment")
-    _move(catalog, CatalogStatus.RETURNED)
-    catalog.save()
-    _event(catalog, CatalogAction.RETURNED, actor, comment.strip())
-    audit(
+    return _transition(
         actor=actor,
-        action="catalog.return",
-        target=catalog,
-        unit_code=catalog.unit.code,
-        summary=f"{catalog} 退回修改",
-        data={"comment": comment.strip()},
+        catalog=catalog,
+        to=CatalogStatus.RETURNED,
+        allowed=_office,
+        denied="只有县政务公开办可以审核目录。",
+        action=CatalogAction.RETURNED,
+        comment=comment,
     )
-    return catalog
 
 
 @transaction.atomic
 def catalog_approve(*, actor: Actor, catalog: Catalog, comment: str = "") -> Catalog:
     """Approve a submitted catalog; it becomes the unit's public catalog."""
-    catalog = _lock(catalog)
-    _allowed(actor, permissions.can_review_catalogs(actor), "只有县政务公开办可以审核目录。")
-    _move(catalog, CatalogStatus.APPROVED)
-    _require_complete(catalog)
-    catalog.approved_at = clock.now()
-    catalog.save()
-    _event(catalog, CatalogAction.APPROVED, actor, comment.strip())
-    audit(
+    return _transition(
         actor=actor,
-        action="catalog.approve",
-        target=catalog,
-        unit_code=catalog.unit.code,
-        summary=f"{catalog} 审核通过",
+        catalog=catalog,
+        to=CatalogStatus.APPROVED,
+        allowed=_office,
+        denied="只有县政务公开办可以审核目录。",
+        action=CatalogAction.APPROVED,
+        comment=comment,
+        stamp="approved_at",
+        complete=True,
     )
-    return catalog
 
 
 @transaction.atomic
 def catalog_report(*, actor: Actor, catalog: Catalog, comment: str = "") -> Catalog:
     """Record that the office reported an approved catalog to the city (seed 004 task 3)."""
-    catalog = _lock(catalog)
-    _allowed(actor, permissions.can_review_catalogs(actor), "只有县政务公开办可以向市级报送目录。")
-    _move(catalog, CatalogStatus.REPORTED)
-    catalog.reported_at = clock.now()
-    catalog.save()
-    _event(catalog, CatalogAction.REPORTED, actor, comment.strip())
-    audit(
+    return _transition(
         actor=actor,
-        action="catalog.report",
-        target=catalog,
-        unit_code=catalog.unit.code,
-        summary=f"{catalog} 已报市级",
+        catalog=catalog,
+        to=CatalogStatus.REPORTED,
+        allowed=_office,
+        denied="只有县政务公开办可以向市级报送目录。",
+        action=CatalogAction.REPORTED,
+        comment=comment,
+        stamp="reported_at",
     )
-    return catalog
 
 
 @dataclass
