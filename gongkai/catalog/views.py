@@ -34,6 +34,8 @@ from gongkai.catalog.models import (
     TICK_FIELDS,
     TICK_GROUPS,
     Catalog,
+    CatalogAction,
+    CatalogEvent,
     CatalogItem,
     CatalogStatus,
 )
@@ -105,6 +107,14 @@ def _latest_per_unit(catalogs: Iterable[Catalog]) -> dict[int, Catalog]:
     for catalog in catalogs:
         latest.setdefault(catalog.unit_id, catalog)
     return latest
+
+
+def _latest_return_comment(catalog: Catalog, events: list[CatalogEvent]) -> CatalogEvent | None:
+    """While a catalog is returned, the office's comment is what the editor must act on."""
+    if catalog.status != CatalogStatus.RETURNED:
+        return None
+    returned = [e for e in events if e.action == CatalogAction.RETURNED]
+    return returned[-1] if returned else None
 
 
 @dataclass
@@ -239,13 +249,15 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sections.append((section.domain, rows))
     can_edit = permissions.can_edit_catalog_of(user, unit) and catalog.is_editable
     is_reviewer = permissions.can_review_catalogs(user)
+    events = list(catalog.events.all())
     context = {
         "catalog": catalog,
         "unit": unit,
         "sections": sections,
         "item_count": number - 1,
         "problems": services.catalog_problems(catalog),
-        "events": list(catalog.events.all()),
+        "events": events,
+        "return_comment": _latest_return_comment(catalog, events),
         "can_edit": can_edit,
         "can_import": can_edit,
         "can_submit": permissions.can_submit_catalog_of(user, unit)

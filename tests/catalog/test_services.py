@@ -53,7 +53,9 @@ def test_full_workflow_records_who_did_what_and_when(
     first = draft.events.first()
     assert first is not None
     assert first.at.isoformat() == "2024-03-01T01:00:00+00:00"
-    assert AuditEntry.objects.filter(action="catalog.approved", target_id=str(draft.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="catalog.approved", target_id=str(draft.pk)).count() == 1
+    )
 
 
 def test_editor_cannot_approve(draft: Catalog, editor: User) -> None:

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gongkai.catalog import services
 from gongkai.catalog.models import Catalog, CatalogAction, CatalogStatus, Domain
 from gongkai.orgs.models import User
 from tests.factories import CatalogItemFactory
@@ -151,3 +152,14 @@ def test_reviewer_of_the_unit_may_submit(client: Client, reviewer: User, draft: 
     assert reverse("staff:item_add", args=[draft.pk]) not in html
     _post(client, "submit", draft)
     assert _status(draft) == CatalogStatus.SUBMITTED
+
+
+def test_returned_catalog_shows_the_offices_comment_on_top(
+    client: Client, draft: Catalog, editor: User, office: User
+) -> None:
+    services.catalog_submit(actor=editor, catalog=draft)
+    services.catalog_return(actor=office, catalog=draft, comment="请对身份证号做脱敏处理")
+    client.force_login(editor)
+    html = client.get(reverse("staff:catalog_detail", args=[draft.pk])).content.decode()
+    assert "县政务公开办退回意见" in html
+    assert html.index("请对身份证号做脱敏处理") < html.index("公开事项")
