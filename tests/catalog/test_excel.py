@@ -305,7 +305,7 @@ def test_cli_import_of_a_bad_file_fails_with_the_cell(
 
 
 def test_cli_rejects_unknown_unit(domains: list[Domain]) -> None:
-    with pytest.raises(CommandError, match="unknown unit"):
+    with pytest.raises(CommandError, match="未知的单位代码“NOPE”"):
         call_command("catalog", "import", str(FIXTURES / "multi_domain.xlsx"), "--unit", "NOPE")
 
 

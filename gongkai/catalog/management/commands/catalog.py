@@ -19,7 +19,7 @@ def _unit(code: str) -> Unit:
     try:
         return Unit.objects.get(code=code)
     except Unit.DoesNotExist:
-        raise CommandError(f"unknown unit code {code!r} (see `gongkai units list`)") from None
+        raise CommandError(f"未知的单位代码“{code}”，请用 gongkai units list 查看。") from None
 
 
 class Command(BaseCommand):
@@ -57,7 +57,7 @@ class Command(BaseCommand):
 
     def _read(self, path: Path) -> bytes:
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(f"找不到文件：{path}")
         return path.read_bytes()
 
     def _import(self, options: dict[str, Any]) -> None:
@@ -90,7 +90,7 @@ class Command(BaseCommand):
             catalogs = catalogs.filter(version=options["version"])
         catalog = catalogs.first()
         if catalog is None:
-            raise CommandError(f"unit {unit.code} has no catalog to export")
+            raise CommandError(f"{unit.name}（{unit.code}）没有可导出的目录。")
         sections = selectors.catalog_sections(catalog)
         data = excel.write_catalog_workbook(
             [(s.domain, s.items) for s in sections],
