@@ -73,6 +73,19 @@ def public_items() -> QuerySet[CatalogItem]:
     return CatalogItem.objects.filter(catalog_id__in=public_catalog_ids())
 
 
+def public_successor_of(pk: int) -> CatalogItem | None:
+    """The public item that carries on item ``pk`` (same lineage) when ``pk`` itself is not public.
+
+    A unit's newer approved version replaces the items of the older one; links people saved to
+    the older item should lead to the same matter in the current catalog, not to a dead end.
+    Items that were never public (drafts) have no successor unless their lineage is public.
+    """
+    lineage = CatalogItem.objects.filter(pk=pk).values_list("lineage", flat=True).first()
+    if lineage is None:
+        return None
+    return public_items().filter(lineage=lineage).first()
+
+
 def public_domains() -> QuerySet[Domain]:
     """Domains with the number of public items and of units publishing under each."""
     ids = public_catalog_ids()

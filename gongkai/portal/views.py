@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -177,9 +177,12 @@ def catalog_unit_export(request: HttpRequest, code: str) -> HttpResponse:
 
 def catalog_item(request: HttpRequest, pk: int) -> HttpResponse:
     """One public item with every element, and (later) the information filed under it."""
-    item = get_object_or_404(
-        selectors.public_items().select_related("domain", "catalog__unit"), pk=pk
-    )
+    item = selectors.public_items().select_related("domain", "catalog__unit").filter(pk=pk).first()
+    if item is None:
+        successor = selectors.public_successor_of(pk)
+        if successor is None:
+            raise Http404
+        return redirect(successor, permanent=False)
     elements: list[tuple[str, str]] = [
         (label, getattr(item, field)) for field, label in TEXT_ELEMENTS
     ]

@@ -258,3 +258,15 @@ def test_public_export_is_the_public_catalog_as_a_workbook(
     assert "审核确认结果" in texts
     assert "养老服务机构" in texts
     assert any(domain.name in sheet.title for sheet in book.worksheets)
+
+
+def test_an_old_items_link_leads_to_the_same_matter_in_the_newer_version(
+    client: Client, approved: Catalog, department: Unit
+) -> None:
+    old_item = approved.items.first()
+    assert old_item is not None
+    newer: Catalog = CatalogFactory(unit=department, version=2025, status=CatalogStatus.APPROVED)
+    carried = CatalogItemFactory(catalog=newer, domain=old_item.domain, lineage=old_item.lineage)
+    response = _get(client, "portal:catalog_item", old_item.pk)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:catalog_item", args=[carried.pk])
