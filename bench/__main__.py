@@ -10,9 +10,10 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from bench import catalog_excel
+    from bench import catalog_excel, clock_bench
 
     catalog_excel.main()
+    clock_bench.main()
 
 
 if __name__ == "__main__":

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.orgs",
     "gongkai.catalog",
+    "gongkai.workdays",
+    "gongkai.publications",
     "gongkai.portal",
     "gongkai.demo",
 ]
@@ -172,6 +174,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 GONGKAI_COUNTY_NAME = os.environ.get("GONGKAI_COUNTY_NAME", "石城县")
+# 索引号 pattern. Fields: {unit} unit code, {org_code} the unit's credit/organisation code,
+# {classification} the 主题分类 code, {year} the year of publication, {sequence} the running number
+# (format spec allowed, e.g. {sequence:05d}). The national directory guideline's form is
+# "{org_code}/{year}-{sequence:05d}".
+GONGKAI_INDEX_PATTERN = os.environ.get(
+    "GONGKAI_INDEX_PATTERN", "{unit}-{classification}-{year}-{sequence:05d}"
+)
+# Attachments: the largest accepted file, and how often non-public items are reviewed.
+GONGKAI_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("GONGKAI_MAX_ATTACHMENT_BYTES", str(50 * 1024 * 1024))
+)
+GONGKAI_NON_PUBLIC_REVIEW_MONTHS = int(os.environ.get("GONGKAI_NON_PUBLIC_REVIEW_MONTHS", "12"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -15,3 +15,8 @@ def now() -> dt.datetime:
 def today() -> dt.date:
     """Return today's date in the county's time zone (Asia/Shanghai)."""
     return timezone.localdate()
+
+
+def localdate(moment: dt.datetime) -> dt.date:
+    """The county's calendar date of an aware datetime."""
+    return timezone.localdate(moment)

@@ -47,6 +47,12 @@ class Unit(BaseModel):
         help_text="用于索引号，字母和数字，创建后不再修改",
     )
     name = models.CharField("单位名称", max_length=100, unique=True)
+    org_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        blank=True,
+        help_text="国家政府信息公开目录指南的索引号以此为前缀；可不填",
+    )
     kind = models.CharField("单位类型", max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",

@@ -118,6 +118,41 @@ def can_manage_guidelines(user: Any) -> bool:
     return is_office(user)
 
 
+def can_draft_publication_of(user: Any, unit: Unit) -> bool:
+    """Editors (村务管理员 in villages) draft and edit their own unit's information."""
+    return has_role(user, unit, EDIT_ROLES)
+
+
+def can_approve_publication_of(user: Any, unit: Unit) -> bool:
+    """The unit's reviewer (审核人) signs off its information (三审); a village's postings may also
+    be signed off by its township's reviewer, since most villages have no reviewer of their own."""
+    if has_role(user, unit, {Role.REVIEWER}):
+        return True
+    return (
+        unit.kind == UnitKind.VILLAGE
+        and unit.parent is not None
+        and has_role(user, unit.parent, {Role.REVIEWER})
+    )
+
+
+def can_import_subsidies_for(user: Any, village: Unit) -> bool:
+    """Subsidy payout lists are compiled by the township and posted per village (seed 001 item 8);
+    the village's clerk may post its own."""
+    if has_role(user, village, {Role.VILLAGE_CLERK, Role.EDITOR}):
+        return True
+    return village.parent is not None and has_role(user, village.parent, {Role.EDITOR})
+
+
+def can_manage_calendar(user: Any) -> bool:
+    """The office keeps the working-day calendar for years the State Council data lacks."""
+    return is_office(user)
+
+
+def can_manage_check_words(user: Any) -> bool:
+    """The office keeps the dictionaries of wrong and sensitive words."""
+    return is_office(user)
+
+
 def require(allowed: bool, message: str, *, log: str = "") -> None:
     """Raise AccessDenied with a Chinese message unless ``allowed``."""
     if not allowed:
