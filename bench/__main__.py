@@ -10,10 +10,11 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from bench import catalog_excel, clock_bench
+    from bench import catalog_excel, clock_bench, textcheck_bench
 
     catalog_excel.main()
     clock_bench.main()
+    textcheck_bench.main()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,226 @@
+"""Full-text search over published information, in Chinese, on SQLite FTS5 (docs/adr/0005).
+
+Chinese has no spaces, so the text is cut before FTS5 sees it: every run of Chinese characters
+becomes its overlapping bigrams (财政局 → 财政 政局), as Lucene's CJK analyzer does, and runs of
+letters or digits stay whole words. A query is cut the same way, so a phrase of two or more
+characters is a bigram phrase and matches exactly where the text contains it. One-character
+queries search a separate column of single characters. Measured here (issue 3): the trigram
+tokenizer silently finds nothing for one- or two-character queries, and jieba's words miss most
+substrings; bigrams avoid both.
+
+The index holds published items only; the services add an item when it is published and remove
+it when it is withdrawn. On PostgreSQL (until the scale issue gives it its own index) the search
+falls back to case-insensitive substring matching.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from gongkai.publications.models import Publication, PublicationStatus
+
+TABLE = "publications_search"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_RUN = re.compile(f"[{_CJK}]+|[0-9A-Za-z\u00c0-\u024f]+")
+_IS_CJK = re.compile(f"[{_CJK}]")
+# bm25 weights of the columns title, doc_number, body, chars.
+WEIGHTS = (10.0, 20.0, 1.0, 0.2)
+
+
+def runs(text: str) -> list[str]:
+    """Runs of Chinese characters, and of letters or digits, in the order they occur."""
+    return _RUN.findall(text or "")
+
+
+def _is_cjk(run: str) -> bool:
+    return bool(_IS_CJK.match(run))
+
+
+def _run_tokens(run: str) -> list[str]:
+    if not _is_cjk(run):
+        return [run.lower()]
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def tokens(text: str) -> str:
+    """The text as FTS5 will index it: bigrams of Chinese runs, whole words otherwise."""
+    return " ".join(token for run in runs(text) for token in _run_tokens(run))
+
+
+def chars(text: str) -> str:
+    """Every Chinese character of the text, one token each, for one-character queries."""
+    return " ".join(ch for run in runs(text) if _is_cjk(run) for ch in run)
+
+
+def match_expression(query: str) -> str | None:
+    """Turn what a person typed into an FTS5 MATCH expression, or None if nothing is searchable.
+
+    Every run must match (AND). A Chinese run of two or more characters is a phrase of bigrams;
+    a single character searches the character column; a word of letters or digits is a token.
+    Only word characters reach the expression, so nothing typed can inject FTS5 syntax.
+    """
+    clauses = []
+    for run in runs(query)[:20]:
+        if _is_cjk(run) and len(run) == 1:
+            clauses.append(f'chars : "{run}"')
+        else:
+            clauses.append(f'{{title doc_number body}} : "{" ".join(_run_tokens(run))}"')
+    return " AND ".join(clauses) or None
+
+
+def normalise_doc_number(text: str) -> str:
+    """A 文号 as people type it: brackets and spaces vary (〔2020〕, [2020], （2020）)."""
+    return "".join(runs(text))
+
+
+@dataclass
+class Page:
+    """One page of search results: the publications in rank order and the total count."""
+
+    items: list[Publication]
+    total: int
+
+
+def _is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def index(publications: Iterable[Publication]) -> None:
+    """Add or refresh published items in the index (others are removed)."""
+    if not _is_sqlite():
+        return
+    rows = []
+    gone = []
+    for p in publications:
+        gone.append((p.pk,))
+        if p.status == PublicationStatus.PUBLISHED:
+            text = f"{p.title}\n{p.doc_number}\n{p.body_text}"
+            rows.append(
+                (p.pk, tokens(p.title), tokens(p.doc_number), tokens(p.body_text), chars(text))
+            )
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", gone)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, doc_number, body, chars) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
+            rows,
+        )
+
+
+def remove(publication_ids: Sequence[int]) -> None:
+    if not _is_sqlite() or not publication_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
+            [(pk,) for pk in publication_ids],
+        )
+
+
+def rebuild(batch: int = 2000) -> int:
+    """Rebuild the whole index from the published items; returns how many were indexed."""
+    if not _is_sqlite():
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+    count = 0
+    published = Publication.objects.published().only(
+        "pk", "title", "doc_number", "body_text", "status"
+    )
+    chunk: list[Publication] = []
+    for publication in published.iterator(chunk_size=batch):
+        chunk.append(publication)
+        if len(chunk) >= batch:
+            index(chunk)
+            count += len(chunk)
+            chunk = []
+    index(chunk)
+    return count + len(chunk)
+
+
+def search(query: str, scope: QuerySet[Publication], *, offset: int = 0, limit: int = 20) -> Page:
+    """Published items of ``scope`` matching ``query``, best first.
+
+    An item whose 文号 is exactly what was typed comes first, then items whose title contains the
+    whole query, then FTS5's bm25 rank (title and 文号 weigh more than the body), then the newest.
+    """
+    scope = scope.filter(status=PublicationStatus.PUBLISHED)
+    if not _is_sqlite():
+        return _fallback(query, scope, offset=offset, limit=limit)
+    expression = match_expression(query)
+    if expression is None:
+        return Page(items=[], total=0)
+    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    where = f"{TABLE} MATCH %s AND s.rowid IN ({scope_sql})"
+    params: list[Any] = [expression, *scope_params]
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE} s WHERE {where}", params)  # noqa: S608
+        total = int(cursor.fetchone()[0])
+        cursor.execute(
+            f"SELECT s.rowid FROM {TABLE} s JOIN publications_publication p ON p.id = s.rowid "  # noqa: S608
+            f"WHERE {where} ORDER BY (p.doc_number_key <> '' AND p.doc_number_key = %s) DESC, "
+            f"(instr(p.title, %s) > 0) DESC, bm25({TABLE}, {weights}), p.published_at DESC "
+            "LIMIT %s OFFSET %s",
+            [*params, normalise_doc_number(query), query.strip(), limit, offset],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Publication.objects.in_bulk(ids)
+    return Page(items=[found[pk] for pk in ids if pk in found], total=total)
+
+
+def _fallback(query: str, scope: QuerySet[Publication], *, offset: int, limit: int) -> Page:
+    condition = Q()
+    for run in runs(query)[:20]:
+        condition &= (
+            Q(title__icontains=run) | Q(body_text__icontains=run) | Q(doc_number__icontains=run)
+        )
+    if not runs(query):
+        return Page(items=[], total=0)
+    matches = scope.filter(condition).order_by("-published_at", "-pk")
+    return Page(items=list(matches[offset : offset + limit]), total=matches.count())
+
+
+def _spans(text: str, query: str) -> Iterator[tuple[int, int]]:
+    lowered = text.lower()
+    terms = sorted({run.lower() for run in runs(query)}, key=len, reverse=True)
+    taken: list[tuple[int, int]] = []
+    for term in terms:
+        start = lowered.find(term)
+        while start != -1:
+            end = start + len(term)
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+            start = lowered.find(term, end)
+    yield from sorted(taken)
+
+
+def highlight(text: str, query: str, *, width: int = 0) -> SafeString:
+    """The text (or, with ``width``, a window around the first match) with matches in <mark>."""
+    spans = list(_spans(text, query))
+    start, end = 0, len(text)
+    if width and len(text) > width:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - width // 3)
+        end = min(len(text), start + width)
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(escape(text[cursor:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    out.append("…" if end < len(text) else "")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped

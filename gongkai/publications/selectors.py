@@ -1,0 +1,251 @@
+"""Reads of government information that depend on who is asking.
+
+Staff reads go through ``publications_visible_to`` (the unit boundary of
+gongkai.orgs.permissions); public reads only ever see published (or withdrawn) items.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from gongkai.catalog.models import CatalogItem
+from gongkai.core import clock
+from gongkai.orgs import permissions
+from gongkai.orgs.models import Unit
+from gongkai.publications.models import (
+    Attachment,
+    Column,
+    DocKind,
+    FiveClass,
+    Publication,
+    PublicationStatus,
+    Validity,
+)
+
+
+def publications_visible_to(user: Any) -> QuerySet[Publication]:
+    """Every item (drafts included) of the units whose work the user may read."""
+    ids = permissions.visible_unit_ids(user)
+    items = Publication.objects.select_related("unit", "topic", "column", "domain")
+    return items if ids is None else items.filter(unit_id__in=ids)
+
+
+def awaiting_review_by(user: Any) -> QuerySet[Publication]:
+    """Submitted items the user may approve, oldest first."""
+    submitted = publications_visible_to(user).filter(status=PublicationStatus.SUBMITTED)
+    allowed = [p.pk for p in submitted if permissions.can_approve_publication_of(user, p.unit)]
+    return submitted.filter(pk__in=allowed).order_by("submitted_at", "pk")
+
+
+def retained_due_for_review(user: Any) -> QuerySet[Publication]:
+    """Retained (not proactively published) items whose periodic review has come round."""
+    due = publications_visible_to(user).filter(
+        status=PublicationStatus.RETAINED, review_due__lte=clock.today()
+    )
+    return due.order_by("review_due", "pk")
+
+
+def public_publications() -> QuerySet[Publication]:
+    """Published items, newest first: what the portal lists and searches."""
+    return (
+        Publication.objects.published()
+        .select_related("unit", "topic", "column", "domain")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def public_publication(pk: int) -> Publication:
+    """One item with a public page (published, or withdrawn and saying so); raises
+    Publication.DoesNotExist otherwise."""
+    return (
+        Publication.objects.on_portal()
+        .select_related("unit", "topic", "column", "domain")
+        .prefetch_related("attachments", "catalog_items")
+        .get(pk=pk)
+    )
+
+
+# ---------------------------------------------------------------- public reads (the portal, API)
+#
+# Everything below sees only what the public may: published items, and for a detail page also
+# withdrawn ones (which say so). Counts count published items only.
+
+PUBLIC_PAGE_SIZE = 20
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a browse dimension (a unit, a domain, a year …) and how many items it has."""
+
+    code: str
+    label: str
+    count: int
+    kind: str = ""  # for units: their UnitKind, so pages can group departments and townships
+
+
+@dataclass
+class ColumnNode:
+    """A column of the standard structure with its own and its subtree's published items."""
+
+    column: Column
+    count: int
+    children: list[ColumnNode] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.count + sum(child.total for child in self.children)
+
+    @property
+    def ids(self) -> list[int]:
+        return [self.column.pk, *(pk for child in self.children for pk in child.ids)]
+
+
+def _published() -> QuerySet[Publication]:
+    return Publication.objects.published()
+
+
+def public_attachment(pk: int) -> Attachment:
+    """An attachment of a published item; raises Attachment.DoesNotExist otherwise.
+
+    A withdrawn item's files are withdrawn with its body: its page stays, its content does not.
+    """
+    return Attachment.objects.select_related("publication").get(
+        pk=pk, publication__status=PublicationStatus.PUBLISHED
+    )
+
+
+def public_column_tree() -> list[ColumnNode]:
+    """The columns of the disclosure site as a tree, each with its published item count."""
+    counts = dict(
+        _published().values("column_id").annotate(n=Count("pk")).values_list("column_id", "n")
+    )
+    nodes = {
+        column.pk: ColumnNode(column=column, count=counts.get(column.pk, 0))
+        for column in Column.objects.order_by("sort_order", "code")
+    }
+    roots: list[ColumnNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.column.parent_id) if node.column.parent_id else None
+        (parent.children if parent is not None else roots).append(node)
+    return roots
+
+
+def public_column(code: str, tree: list[ColumnNode] | None = None) -> ColumnNode:
+    """One column with its subtree (from ``tree`` when the caller already has it); raises
+    Column.DoesNotExist for an unknown code."""
+    stack = list(public_column_tree() if tree is None else tree)
+    while stack:
+        node = stack.pop()
+        if node.column.code == code:
+            return node
+        stack.extend(node.children)
+    raise Column.DoesNotExist(code)
+
+
+def public_in_columns(column_ids: list[int]) -> QuerySet[Publication]:
+    """Published items of these columns (a column and its sub-columns), newest first."""
+    return public_publications().filter(column_id__in=column_ids)
+
+
+def public_unit_facets() -> list[Facet]:
+    """Units that published something, in the order of the organisation tree, with counts."""
+    rows = (
+        _published()
+        .values("unit__code", "unit__name", "unit__kind", "unit__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("unit__sort_order", "unit__code")
+    )
+    return [Facet(r["unit__code"], r["unit__name"], r["n"], r["unit__kind"]) for r in rows]
+
+
+def public_domain_facets() -> list[Facet]:
+    """Domains with published items, in the standard order, with counts."""
+    rows = (
+        _published()
+        .filter(domain__isnull=False)
+        .values("domain__code", "domain__name", "domain__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("domain__sort_order", "domain__code")
+    )
+    return [Facet(r["domain__code"], r["domain__name"], r["n"]) for r in rows]
+
+
+def public_five_facets() -> list[Facet]:
+    """The five 五公开 classes, each with its count (classes without items included)."""
+    counts = dict(
+        _published().values("five_class").annotate(n=Count("pk")).values_list("five_class", "n")
+    )
+    return [Facet(value, str(label), counts.get(value, 0)) for value, label in FiveClass.choices]
+
+
+def public_year_facets() -> list[Facet]:
+    """Years of publication (in the county's time zone), newest first, with counts."""
+    rows = (
+        _published()
+        .annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return [Facet(str(r["year"]), f"{r['year']}年", r["n"]) for r in rows if r["year"]]
+
+
+def public_in_year(year: int) -> QuerySet[Publication]:
+    """Items published in a calendar year of the county's time zone."""
+    return public_publications().filter(published_at__year=year)
+
+
+def public_filed_under(item: CatalogItem) -> QuerySet[Publication]:
+    """Items filed under a catalog item or under the same matter in another catalog version.
+
+    Matching by ``lineage`` lets information follow its matter across the unit's yearly catalogs.
+    """
+    return public_publications().filter(catalog_items__lineage=item.lineage).distinct()
+
+
+def public_filed_counts(lineages: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many published items are filed under each matter (catalog item lineage)."""
+    rows = (
+        _published()
+        .filter(catalog_items__lineage__in=list(lineages))
+        .values("catalog_items__lineage")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("catalog_items__lineage", "n")
+    )
+    return dict(rows)
+
+
+def public_normative_library(unit_code: str = "") -> QuerySet[Publication]:
+    """Currently valid normative documents and rules (seed 001 item 6), by unit, newest first."""
+    items = public_publications().filter(
+        doc_kind__in=(DocKind.NORMATIVE, DocKind.RULE), validity=Validity.VALID
+    )
+    if unit_code:
+        items = items.filter(unit__code=unit_code)
+    return items.order_by("unit__sort_order", "unit__code", "-written_on", "-pk")
+
+
+def public_units_with_counts() -> QuerySet[Unit]:
+    """Active units, in the order of the organisation tree, with their published item counts."""
+    return (
+        Unit.objects.active()
+        .select_related("parent")
+        .annotate(
+            publication_count=Count(
+                "publications", filter=Q(publications__status=PublicationStatus.PUBLISHED)
+            )
+        )
+        .order_by("sort_order", "code")
+    )
+
+
+def public_latest(limit: int = FEED_SIZE) -> list[Publication]:
+    """The newest published items: the home page and the site-wide feed."""
+    return list(public_publications()[:limit])

@@ -1,0 +1,645 @@
+"""Every change to government information goes through these functions (DOMAIN.md §3).
+
+Each checks permission (gongkai.orgs.permissions) and the transition (Publication.ALLOWED),
+validates, saves a version snapshot and the audit entry, in one transaction. ``actor=None`` is the
+server's command line (see docs/adr/0003-command-line-actor.md).
+
+The life of an item: drafted with its 公开属性 decided at the source → submitted → returned, or
+approved by a reviewer: proactive items are published at once with an index number (索引号); items
+to be disclosed on request or not disclosed are retained and come back for periodic review, when a
+reviewer keeps or releases them. A published item may be withdrawn with a reason; its page stays
+and says so, and its index number is never reused.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import logging
+import string
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+
+from gongkai.catalog.models import CatalogItem
+from gongkai.core import clock
+from gongkai.core.audit import audit
+from gongkai.core.errors import InvalidTransition, ValidationFailed
+from gongkai.orgs import permissions
+from gongkai.orgs.models import Unit, User
+from gongkai.publications import checks, files, richtext, search
+from gongkai.publications.models import (
+    EDITABLE_STATUSES,
+    Attachment,
+    Attribute,
+    CheckWord,
+    DocKind,
+    FiveClass,
+    IndexSequence,
+    NonPublicGround,
+    Publication,
+    PublicationStatus,
+    PublicationVersion,
+    TopicCategory,
+    Validity,
+    WordKind,
+)
+
+log = logging.getLogger(__name__)
+
+Actor = User | None
+
+# The fields an editor sets; everything else is decided by the workflow.
+EDITABLE_FIELDS = (
+    "title",
+    "issuer",
+    "doc_number",
+    "written_on",
+    "topic",
+    "five_class",
+    "column",
+    "domain",
+    "attribute",
+    "non_public_ground",
+    "attribute_reason",
+    "body",
+    "doc_kind",
+    "validity",
+    "effective_on",
+    "expires_on",
+)
+LEGAL_RECORD_KINDS = (DocKind.NORMATIVE, DocKind.RULE)
+
+
+def _allowed(actor: Actor, allowed: bool, message: str) -> None:
+    if actor is not None:
+        permissions.require(allowed, message)
+
+
+def _lock(publication: Publication) -> Publication:
+    return (
+        Publication.objects.select_for_update()
+        .select_related("unit", "unit__parent")
+        .get(pk=publication.pk)
+    )
+
+
+def _move(publication: Publication, status: str) -> None:
+    if not publication.can_move_to(status):
+        raise InvalidTransition(
+            f"该信息当前状态为“{publication.get_status_display()}”，不能执行“"
+            f"{PublicationStatus(status).label}”。",
+            log=f"publication {publication.pk}: {publication.status} -> {status} not allowed",
+        )
+    publication.status = status
+
+
+def snapshot(publication: Publication) -> dict[str, Any]:
+    """The publication's content as plain JSON, stored with each version."""
+    data: dict[str, Any] = {}
+    for name in (*EDITABLE_FIELDS, "status", "index_no", "published_at", "withdrawal_reason"):
+        value = getattr(publication, name)
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        elif hasattr(value, "pk"):
+            value = value.pk
+        data[name] = value
+    data["catalog_items"] = sorted(publication.catalog_items.values_list("pk", flat=True))
+    data["attachments"] = list(publication.attachments.values_list("name", "sha256"))
+    return data
+
+
+def _record(publication: Publication, actor: Actor, action: str, comment: str = "") -> None:
+    """Save a version snapshot and the audit entry for one change."""
+    number = publication.versions.count() + 1
+    if publication.version != number:
+        Publication.objects.filter(pk=publication.pk).update(version=number)
+        publication.version = number
+    PublicationVersion.objects.create(
+        publication=publication,
+        number=number,
+        actor=actor,
+        action=action,
+        comment=comment,
+        snapshot=snapshot(publication),
+    )
+    audit(
+        actor=actor,
+        action=f"publication.{action}",
+        target=publication,
+        unit_code=publication.unit.code,
+        summary=f"{publication.title}：{comment}" if comment else publication.title,
+    )
+
+
+def clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(EDITABLE_FIELDS) - {"catalog_items"}
+    if unknown:
+        raise ValidationFailed("包含无法识别的字段。", log=f"unknown fields {sorted(unknown)}")
+    cleaned = dict(values)
+    for name in ("title", "issuer", "doc_number", "attribute_reason"):
+        if name in cleaned:
+            cleaned[name] = " ".join(str(cleaned[name] or "").split())
+    if "body" in cleaned:
+        cleaned["body"] = richtext.sanitize(str(cleaned["body"] or ""))
+    choices: dict[str, list[str]] = {
+        "five_class": FiveClass.values,
+        "attribute": Attribute.values,
+        "doc_kind": DocKind.values,
+        "non_public_ground": NonPublicGround.values,
+        "validity": Validity.values,
+    }
+    optional = {"non_public_ground", "validity"}
+    for name, allowed in choices.items():
+        value = cleaned.get(name)
+        if name in cleaned and not (value in allowed or (name in optional and not value)):
+            raise ValidationFailed(f"“{value}”不是有效的选项。", log=f"bad {name}: {value!r}")
+    return cleaned
+
+
+def apply_values(publication: Publication, values: Mapping[str, Any]) -> list[CatalogItem] | None:
+    items = values.get("catalog_items")
+    for name, value in values.items():
+        if name != "catalog_items":
+            setattr(publication, name, value)
+    publication.body_text = richtext.plain_text(publication.body)
+    publication.doc_number_key = search.normalise_doc_number(publication.doc_number)
+    if publication.attribute != Attribute.NOT_PUBLIC:
+        publication.non_public_ground = ""
+    elif not publication.non_public_ground:
+        raise ValidationFailed(
+            "选择“不予公开”时须同时选择法律依据（条例第十四、十五或十六条）。",
+            log="not_public without ground",
+        )
+    if publication.doc_kind not in LEGAL_RECORD_KINDS and not values.get("validity"):
+        publication.validity = ""
+    return list(items) if items is not None else None
+
+
+def _set_items(publication: Publication, items: list[CatalogItem] | None) -> None:
+    if items is None:
+        return
+    foreign = [i for i in items if i.catalog.unit_id != publication.unit_id]
+    if foreign:
+        raise ValidationFailed(
+            "只能对应本单位目录中的事项。", log=f"catalog items of another unit: {foreign}"
+        )
+    publication.catalog_items.set(items)
+
+
+@transaction.atomic
+def publication_create(*, actor: Actor, unit: Unit, values: Mapping[str, Any]) -> Publication:
+    """Draft a new item of government information for a unit.
+
+    Required at drafting: title, 成文日期, 主题分类, 五公开 class and column; the 公开属性 is decided
+    now (源头认定) and may be changed until approval.
+    """
+    _allowed(
+        actor,
+        permissions.can_draft_publication_of(actor, unit),
+        "只有本单位的信息员可以起草本单位的政府信息。",
+    )
+    return draft_for(actor=actor, unit=unit, values=values)
+
+
+def draft_for(*, actor: Actor, unit: Unit, values: Mapping[str, Any]) -> Publication:
+    """Create the draft once the caller has checked permission (publication_create, or a
+    township compiling its villages' subsidy lists)."""
+    cleaned = clean_values(values)
+    missing = [
+        label
+        for name, label in (
+            ("title", "标题"),
+            ("written_on", "成文日期"),
+            ("topic", "主题分类"),
+            ("five_class", "五公开类别"),
+            ("column", "栏目"),
+        )
+        if not cleaned.get(name)
+    ]
+    if missing:
+        raise ValidationFailed(f"请填写：{'、'.join(missing)}。", log=f"missing {missing}")
+    publication = Publication(unit=unit, created_by=actor, issuer=unit.name)
+    items = apply_values(publication, cleaned)
+    if not publication.issuer:
+        publication.issuer = unit.name
+    publication.save()
+    _set_items(publication, items)
+    _record(publication, actor, "create", "起草")
+    return publication
+
+
+def submit_checked(*, actor: Actor, publication: Publication, comment: str = "") -> Publication:
+    """Submit once the caller has checked permission (see draft_for)."""
+    publication = _lock(publication)
+    _move(publication, PublicationStatus.SUBMITTED)
+    _require_complete(publication)
+    publication.findings = checks.run(publication)
+    publication.submitted_at = clock.now()
+    publication.save()
+    _record(publication, actor, "submit", comment.strip() or "报送审核")
+    return publication
+
+
+@transaction.atomic
+def publication_update(
+    *, actor: Actor, publication: Publication, values: Mapping[str, Any]
+) -> Publication:
+    """Change a draft or returned item; every change is kept as a version."""
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_draft_publication_of(actor, publication.unit),
+        "只能修改本单位的政府信息。",
+    )
+    if publication.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            f"该信息当前状态为“{publication.get_status_display()}”，不能修改；已发布的信息如有错误，"
+            "请撤回后重新发布。",
+            log=f"publication {publication.pk} not editable in {publication.status}",
+        )
+    items = apply_values(publication, clean_values(values))
+    publication.save()
+    _set_items(publication, items)
+    _record(publication, actor, "update", "修改")
+    return publication
+
+
+@transaction.atomic
+def publication_attach(
+    *, actor: Actor, publication: Publication, name: str, data: bytes
+) -> Attachment:
+    """Attach a file after checking its type by content and its size; docx text is kept so the
+    pre-publication checks read attachments too."""
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_draft_publication_of(actor, publication.unit),
+        "只能修改本单位的政府信息。",
+    )
+    if publication.status not in EDITABLE_STATUSES:
+        raise InvalidTransition("只有草稿或已退回的信息可以添加附件。", log="attach: not editable")
+    result = files.check_upload(name, data, max_bytes=settings.GONGKAI_MAX_ATTACHMENT_BYTES)
+    if result.kind is None:
+        raise ValidationFailed(result.problem, log=f"attachment refused: {name}")
+    text = checks.attachment_text(result.kind, data)
+    order = publication.attachments.count() + 1
+    attachment = Attachment(
+        publication=publication,
+        name=name[-200:],
+        kind=result.kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        sort_order=order,
+    )
+    attachment.file.save(f"{attachment.sha256[:16]}.{result.kind}", ContentFile(data), save=False)
+    attachment.save()
+    _record(publication, actor, "attach", f"添加附件“{attachment.name}”")
+    return attachment
+
+
+@transaction.atomic
+def publication_detach(*, actor: Actor, attachment: Attachment) -> None:
+    """Remove an attachment from a draft or returned item (the stored file is kept)."""
+    publication = _lock(attachment.publication)
+    _allowed(
+        actor,
+        permissions.can_draft_publication_of(actor, publication.unit),
+        "只能修改本单位的政府信息。",
+    )
+    if publication.status not in EDITABLE_STATUSES:
+        raise InvalidTransition("只有草稿或已退回的信息可以删除附件。", log="detach: not editable")
+    name = attachment.name
+    attachment.delete()
+    _record(publication, actor, "detach", f"删除附件“{name}”")
+
+
+def publication_problems(publication: Publication) -> list[str]:
+    """What must be filled in before the item can be submitted or approved."""
+    problems = []
+    if not publication.body_text and not publication.attachments.exists():
+        problems.append("正文和附件至少要有一项。")
+    if publication.attribute == Attribute.NOT_PUBLIC and not publication.non_public_ground:
+        problems.append("不予公开的信息须选择法律依据（条例第十四、十五或十六条）。")
+    if publication.attribute != Attribute.PROACTIVE and not publication.attribute_reason:
+        problems.append("依申请公开或不予公开的信息须写明属性认定理由。")
+    if publication.doc_kind in LEGAL_RECORD_KINDS and not publication.validity:
+        problems.append("规章和行政规范性文件须标明有效性（现行有效、已失效或已废止）。")
+    if publication.doc_kind == DocKind.NORMATIVE and not publication.doc_number:
+        problems.append("行政规范性文件须填写文号。")
+    if (
+        publication.effective_on
+        and publication.expires_on
+        and publication.expires_on < publication.effective_on
+    ):
+        problems.append("失效日期不能早于生效日期。")
+    if publication.written_on > clock.today():
+        problems.append("成文日期不能晚于今天。")
+    return problems
+
+
+def _require_complete(publication: Publication) -> None:
+    problems = publication_problems(publication)
+    if problems:
+        raise ValidationFailed(
+            "信息还不完整，请补充后再报送。", log="publication incomplete", problems=problems
+        )
+
+
+@transaction.atomic
+def publication_submit(*, actor: Actor, publication: Publication, comment: str = "") -> Publication:
+    """Send the item to the unit's reviewer; the pre-publication checks run now so the editor
+    sees their findings at once."""
+    _allowed(
+        actor,
+        permissions.can_draft_publication_of(actor, publication.unit),
+        "只有本单位的信息员可以报送本单位的政府信息。",
+    )
+    return submit_checked(actor=actor, publication=publication, comment=comment)
+
+
+@transaction.atomic
+def publication_return(*, actor: Actor, publication: Publication, comment: str) -> Publication:
+    """Return a submitted item to its editor with the reviewer's comments (required)."""
+    if not comment.strip():
+        raise ValidationFailed("退回时请填写修改意见。", log="return without comment")
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, publication.unit),
+        "只有本单位的审核人可以审核本单位的政府信息。",
+    )
+    _move(publication, PublicationStatus.RETURNED)
+    publication.save()
+    _record(publication, actor, "return", comment.strip())
+    return publication
+
+
+def _format_index(pattern: str, values: Mapping[str, Any]) -> str:
+    return string.Formatter().vformat(pattern, (), dict(values))
+
+
+def allocate_index_no(*, unit: Unit, topic: TopicCategory, year: int) -> str:
+    """Allocate the next 索引号 under settings.GONGKAI_INDEX_PATTERN.
+
+    The running number is kept per prefix (the pattern with everything but the sequence filled in)
+    in a locked row, so two reviewers approving at once cannot get the same number, and a number
+    once given is never given again, even if the item is withdrawn. Call inside a transaction.
+    """
+    pattern = settings.GONGKAI_INDEX_PATTERN
+    fields = {
+        "unit": unit.code,
+        "org_code": unit.org_code or unit.code,
+        "classification": topic.code,
+        "year": year,
+    }
+    key = _format_index(pattern, {**fields, "sequence": _Marker()})
+    sequence, _created = IndexSequence.objects.select_for_update().get_or_create(key=key)
+    while True:
+        sequence.last = F("last") + 1
+        sequence.save(update_fields=["last"])
+        sequence.refresh_from_db()
+        candidate = _format_index(pattern, {**fields, "sequence": sequence.last})
+        if not Publication.objects.filter(index_no=candidate).exists():
+            return candidate
+
+
+class _Marker:
+    """Stands in for the sequence number when the prefix key is built."""
+
+    def __format__(self, spec: str) -> str:
+        return "{sequence}"
+
+
+def _publish_now(publication: Publication) -> None:
+    now = clock.now()
+    publication.published_at = now
+    publication.due_on, publication.is_late = checks.lateness(
+        publication.written_on, clock.localdate(now)
+    )
+
+
+@transaction.atomic
+def publication_approve(
+    *, actor: Actor, publication: Publication, override_reason: str = "", comment: str = ""
+) -> Publication:
+    """Approve a submitted item: publish it (主动公开) or retain it (依申请公开/不予公开).
+
+    The checks run again; a finding of severity ``block`` (personal data, sensitive words) stops
+    approval unless the reviewer gives a reason to override, which is recorded with the findings.
+    The index number is given now.
+    """
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, publication.unit),
+        "只有本单位的审核人可以审核、发布本单位的政府信息。",
+    )
+    target = (
+        PublicationStatus.PUBLISHED
+        if publication.attribute == Attribute.PROACTIVE
+        else PublicationStatus.RETAINED
+    )
+    _move(publication, target)
+    _require_complete(publication)
+    publication.findings = checks.run(publication)
+    blocking = checks.blocking(publication.findings)
+    if blocking and not override_reason.strip():
+        raise ValidationFailed(
+            "发布前检查发现不能公开的内容（如未脱敏的身份证号、银行卡号、手机号或敏感词），"
+            "请退回修改；确需发布的，审核人须填写放行理由。",
+            log=f"publication {publication.pk}: {len(blocking)} blocking findings",
+            problems=[checks.describe(f) for f in blocking],
+        )
+    publication.override_reason = override_reason.strip() if blocking else ""
+    if publication.index_no is None:
+        publication.index_no = allocate_index_no(
+            unit=publication.unit, topic=publication.topic, year=clock.today().year
+        )
+    if target == PublicationStatus.PUBLISHED:
+        _publish_now(publication)
+    else:
+        publication.review_due = _next_review(clock.today())
+    publication.save()
+    search.index([publication])
+    note = comment.strip() or (
+        "审核发布" if target == PublicationStatus.PUBLISHED else "审定不主动公开"
+    )
+    if blocking:
+        note += f"；审核人放行{len(blocking)}处检查问题，理由：{publication.override_reason}"
+    _record(publication, actor, "approve", note)
+    return publication
+
+
+def _next_review(today: dt.date) -> dt.date:
+    """The date of the next periodic review of a retained item (default: in 12 months)."""
+    months = today.month - 1 + settings.GONGKAI_NON_PUBLIC_REVIEW_MONTHS
+    year, month = today.year + months // 12, months % 12 + 1
+    return dt.date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def publication_review(
+    *, actor: Actor, publication: Publication, release: bool, comment: str
+) -> Publication:
+    """The periodic review of a retained item (seeds 002, 004): keep it, or release it when
+    circumstances have changed. Either way the reason is recorded."""
+    if not comment.strip():
+        raise ValidationFailed("请填写评估意见。", log="review without comment")
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, publication.unit),
+        "只有本单位的审核人可以评估不主动公开的信息。",
+    )
+    if publication.status != PublicationStatus.RETAINED:
+        raise InvalidTransition(
+            "只有已审定不主动公开的信息需要定期评估。", log="review: not retained"
+        )
+    if release:
+        _move(publication, PublicationStatus.PUBLISHED)
+        publication.attribute = Attribute.PROACTIVE
+        publication.non_public_ground = ""
+        publication.findings = checks.run(publication)
+        blocking = checks.blocking(publication.findings)
+        if blocking:
+            raise ValidationFailed(
+                "发布前检查发现不能公开的内容，请先处理后再转为主动公开。",
+                log="release blocked by findings",
+                problems=[checks.describe(f) for f in blocking],
+            )
+        _publish_now(publication)
+        publication.review_due = None
+    else:
+        publication.review_due = _next_review(clock.today())
+    publication.save()
+    search.index([publication])
+    _record(publication, actor, "release" if release else "keep", comment.strip())
+    return publication
+
+
+@transaction.atomic
+def publication_withdraw(*, actor: Actor, publication: Publication, reason: str) -> Publication:
+    """Withdraw a published item with a reason; its page says so and keeps its index number."""
+    if not reason.strip():
+        raise ValidationFailed("撤回时请填写原因。", log="withdraw without reason")
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, publication.unit),
+        "只有本单位的审核人可以撤回本单位的政府信息。",
+    )
+    _move(publication, PublicationStatus.WITHDRAWN)
+    publication.withdrawn_at = clock.now()
+    publication.withdrawal_reason = reason.strip()
+    publication.save()
+    search.remove([publication.pk])
+    _record(publication, actor, "withdraw", reason.strip())
+    return publication
+
+
+@transaction.atomic
+def publication_set_validity(
+    *,
+    actor: Actor,
+    publication: Publication,
+    validity: str,
+    expires_on: dt.date | None = None,
+    comment: str = "",
+) -> Publication:
+    """Update a published rule or normative document's validity (seed 001 item 6: the central
+    library of normative documents is updated dynamically)."""
+    publication = _lock(publication)
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, publication.unit)
+        or permissions.can_draft_publication_of(actor, publication.unit),
+        "只能维护本单位文件的有效性。",
+    )
+    if publication.doc_kind not in LEGAL_RECORD_KINDS:
+        raise InvalidTransition(
+            "只有规章和行政规范性文件标注有效性。", log="validity: not normative"
+        )
+    if validity not in Validity.values:
+        raise ValidationFailed(f"“{validity}”不是有效的选项。", log="bad validity")
+    publication.validity = validity
+    if expires_on is not None:
+        publication.expires_on = expires_on
+    publication.save()
+    _record(
+        publication, actor, "validity", comment.strip() or f"有效性改为{Validity(validity).label}"
+    )
+    return publication
+
+
+# ---------------------------------------------------------------------------- check-word dictionary
+# The office's own wrong and sensitive words (检查词库), kept on top of the defaults shipped with
+# gongkai.textcheck; checks.checker() picks a change up at the next check. Called by the staff
+# page /staff/publications/words/.
+
+CHECK_WORD_MAX = 100
+CHECK_NOTE_MAX = 200
+
+
+@transaction.atomic
+def check_word_add(
+    *, actor: Actor, word: str, kind: str, correction: str = "", note: str = ""
+) -> CheckWord:
+    """Add a wrong word (with its correct form) or a sensitive word to the office's dictionary.
+
+    An entry for a word of the default dictionaries overrides it (and, made inactive, removes it).
+    """
+    _allowed(
+        actor, permissions.can_manage_check_words(actor), "只有县政务公开办可以维护检查词库。"
+    )
+    word, correction, note = (" ".join(v.split()) for v in (word, correction, note))
+    if kind not in WordKind.values:
+        raise ValidationFailed(f"“{kind}”不是有效的词语类别。", log=f"bad word kind {kind!r}")
+    if not word:
+        raise ValidationFailed("请填写词语。", log="check word empty")
+    if kind == WordKind.WRONG and not correction:
+        raise ValidationFailed("错词须填写正确写法。", log="wrong word without correction")
+    if kind == WordKind.WRONG and correction == word:
+        raise ValidationFailed("正确写法不能与错词相同。", log="correction equals word")
+    if max(len(word), len(correction)) > CHECK_WORD_MAX or len(note) > CHECK_NOTE_MAX:
+        raise ValidationFailed(
+            f"词语和正确写法不能超过{CHECK_WORD_MAX}个字，说明不能超过{CHECK_NOTE_MAX}个字。",
+            log="check word too long",
+        )
+    if CheckWord.objects.filter(word=word).exists():
+        raise ValidationFailed(
+            f"词库中已有“{word}”，如需修改请先停用原词条。", log=f"duplicate check word {word!r}"
+        )
+    entry = CheckWord.objects.create(word=word, kind=kind, correction=correction, note=note)
+    audit(
+        actor=actor,
+        action="checkword.add",
+        target=entry,
+        summary=f"{entry.get_kind_display()}“{word}”" + (f"→“{correction}”" if correction else ""),
+    )
+    return entry
+
+
+@transaction.atomic
+def check_word_set_active(*, actor: Actor, entry: CheckWord, active: bool) -> CheckWord:
+    """Switch an entry of the office's dictionary on or off (entries are kept, never deleted)."""
+    _allowed(
+        actor, permissions.can_manage_check_words(actor), "只有县政务公开办可以维护检查词库。"
+    )
+    entry = CheckWord.objects.select_for_update().get(pk=entry.pk)
+    if entry.is_active != active:
+        entry.is_active = active
+        entry.save(update_fields=["is_active", "updated_at"])
+        audit(
+            actor=actor,
+            action="checkword.activate" if active else "checkword.deactivate",
+            target=entry,
+            summary=f"{'启用' if active else '停用'}{entry.get_kind_display()}“{entry.word}”",
+        )
+    return entry

@@ -1,0 +1,112 @@
+"""Chinese full-text search on FTS5 bigrams: short queries, phrases, 文号 first, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gongkai.orgs.models import Role, Unit, User
+from gongkai.publications import search, services
+from gongkai.publications.models import Column, FiveClass, Publication, TopicCategory
+from tests.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def publish(department: Unit, editor: User) -> object:
+    reviewer: User = UserFactory(username="search_reviewer")
+    MembershipFactory(user=reviewer, unit=department, role=Role.REVIEWER)
+
+    def _publish(title: str, body: str, doc_number: str = "") -> Publication:
+        item = services.publication_create(
+            actor=editor,
+            unit=department,
+            values={
+                "title": title,
+                "doc_number": doc_number,
+                "written_on": dt.date(2024, 3, 1),
+                "topic": TopicCategory.objects.get(code="0100"),
+                "five_class": FiveClass.EXECUTION,
+                "column": Column.objects.get(code="notices"),
+                "body": body,
+            },
+        )
+        services.publication_submit(actor=editor, publication=item)
+        return services.publication_approve(actor=reviewer, publication=item)
+
+    return _publish
+
+
+def _titles(query: str) -> list[str]:
+    return [p.title for p in search.search(query, Publication.objects.all()).items]
+
+
+def test_tokens_are_bigrams_for_chinese_and_words_otherwise() -> None:
+    assert search.tokens("县财政局2024年Budget") == "县财 财政 政局 2024 年 budget"
+    assert search.chars("财政A局") == "财 政 局"
+    # Operators and quotes typed by a visitor are words at most, never FTS5 syntax.
+    assert search.match_expression('财政" OR *') == (
+        '{title doc_number body} : "财政" AND {title doc_number body} : "or"'
+    )
+    assert search.match_expression("  ") is None
+
+
+def test_one_and_two_character_queries_and_phrases_inside_words(publish: object) -> None:
+    publish("县财政局关于预算公开的通知", "各单位：请按时公开预算。")  # type: ignore[operator]
+    publish("养老服务补贴发放", "高龄津贴按月发放。")  # type: ignore[operator]
+    assert _titles("财") == ["县财政局关于预算公开的通知"]
+    assert _titles("财政") == ["县财政局关于预算公开的通知"]
+    assert _titles("政局") == ["县财政局关于预算公开的通知"]
+    assert _titles("津贴按月") == ["养老服务补贴发放"]
+    assert _titles("按月津贴") == []
+    assert set(_titles("发放")) == {"养老服务补贴发放"}
+    assert sorted(_titles("公开")) == ["县财政局关于预算公开的通知"]
+
+
+def test_document_number_comes_first_whatever_the_brackets(publish: object) -> None:
+    publish(  # type: ignore[operator]
+        "转发宝政〔2020〕58号文件的通知", "根据宝政〔2020〕58号，现转发如下。宝政〔2020〕58号。"
+    )
+    publish("宝盖镇政务公开工作方案", "正文", doc_number="宝政〔2020〕58号")  # type: ignore[operator]
+    for query in ("宝政〔2020〕58号", "宝政[2020]58号", "宝政（2020）58号", "宝政 2020 58号"):
+        assert _titles(query)[0] == "宝盖镇政务公开工作方案", query
+
+
+def test_exact_title_phrase_ranks_first(publish: object) -> None:
+    publish("关于做好秋冬季森林防火工作的通知", "森林防火")  # type: ignore[operator]
+    publish("森林资源保护工作动态", "森林防火工作要点：做好秋冬季森林防火工作。")  # type: ignore[operator]
+    assert _titles("做好秋冬季森林防火工作")[0] == "关于做好秋冬季森林防火工作的通知"
+
+
+def test_withdrawn_items_leave_the_index(publish: object, department: Unit) -> None:
+    item = publish("临时救助资金发放公示", "公示内容")  # type: ignore[operator]
+    reviewer = User.objects.get(username="search_reviewer")
+    services.publication_withdraw(actor=reviewer, publication=item, reason="重复发布")
+    assert _titles("临时救助") == []
+    assert search.rebuild() == 0
+
+
+def test_scope_filters_and_paging(publish: object) -> None:
+    for n in range(5):
+        publish(f"工作动态第{n}期", "乡村振兴工作")  # type: ignore[operator]
+    page = search.search("乡村振兴", Publication.objects.all(), offset=2, limit=2)
+    assert page.total == 5
+    assert len(page.items) == 2
+    none = search.search("乡村振兴", Publication.objects.filter(unit__code="NOPE"))
+    assert none.total == 0
+
+
+def test_rebuild_indexes_every_published_item(publish: object) -> None:
+    publish("甲", "乙丙丁")  # type: ignore[operator]
+    publish("戊", "己庚辛")  # type: ignore[operator]
+    assert search.rebuild() == 2
+    assert _titles("庚辛") == ["戊"]
+
+
+def test_highlight_escapes_and_marks() -> None:
+    text = "<b>县财政局</b>发布财政预算"
+    marked = search.highlight(text, "财政")
+    assert str(marked) == "&lt;b&gt;县<mark>财政</mark>局&lt;/b&gt;发布<mark>财政</mark>预算"
+    assert "<script>" not in str(search.highlight("正文", "<script>"))
+    window = search.highlight("甲" * 200 + "财政" + "乙" * 200, "财政", width=40)
+    assert str(window).startswith("…") and "<mark>财政</mark>" in str(window)
