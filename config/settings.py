@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongkai.workdays",
     "gongkai.publications",
     "gongkai.portal",
+    "gongkai.api",
     "gongkai.demo",
 ]
 
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.orgs.context_processors.staff",
+                "gongkai.portal.context_processors.accessibility",
             ],
         },
     },

@@ -1,4 +1,4 @@
-"""URL map: the public portal at the root, the staff workspace under /staff/."""
+"""URL map: the public portal at the root, the staff workspace under /staff/, the read API."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,7 +6,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("gongkai.portal.urls")),
+    path("staff/publications/", include("gongkai.publications.urls")),
     path("staff/", include("gongkai.catalog.urls")),
+    path("api/", include("gongkai.api.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),

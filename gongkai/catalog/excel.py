@@ -68,7 +68,7 @@ class WorkbookRejected(ValidationFailed):
         if len(self.cells) > MAX_REPORTED_PROBLEMS:
             shown.append(f"……另有{len(self.cells) - MAX_REPORTED_PROBLEMS}处问题未列出")
         super().__init__(
-            "Excel文件有误，未导入任何事项。请按以下提示修改后重新导入。",
+            "Excel文件有误，未导入任何内容。请按以下提示修改后重新导入。",
             log=f"workbook rejected: {len(self.cells)} problems; first: {shown[0] if shown else ''}",
             problems=shown,
         )

@@ -2,25 +2,45 @@
 
 from django.urls import path
 
-from gongkai.portal import views
+from gongkai.portal import feeds
+from gongkai.portal.views import accessibility, catalog, disclosure, home, search
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("catalog/", views.catalog_index, name="catalog_index"),
-    path("catalog/units/", views.catalog_units, name="catalog_units"),
-    path("catalog/domain/<slug:code>/", views.catalog_domain, name="catalog_domain"),
+    path("", home.home, name="home"),
+    # The standard disclosure catalog.
+    path("catalog/", catalog.catalog_index, name="catalog_index"),
+    path("catalog/units/", catalog.catalog_units, name="catalog_units"),
+    path("catalog/domain/<slug:code>/", catalog.catalog_domain, name="catalog_domain"),
     path(
         "catalog/domain/<slug:code>/unit/<str:unit_code>/",
-        views.catalog_domain_unit,
+        catalog.catalog_domain_unit,
         name="catalog_domain_unit",
     ),
-    path("catalog/unit/<str:code>/", views.catalog_unit, name="catalog_unit"),
+    path("catalog/unit/<str:code>/", catalog.catalog_unit, name="catalog_unit"),
     path(
         "catalog/unit/<str:code>/export.xlsx",
-        views.catalog_unit_export,
+        catalog.catalog_unit_export,
         name="catalog_unit_export",
     ),
-    path("catalog/item/<int:pk>/", views.catalog_item, name="catalog_item"),
+    path("catalog/item/<int:pk>/", catalog.catalog_item, name="catalog_item"),
+    # The government information disclosure column (政府信息公开专栏).
+    path("xxgk/", disclosure.disclosure, name="disclosure"),
+    path("xxgk/<int:pk>/", disclosure.publication, name="publication"),
+    path("xxgk/attachment/<int:pk>/", disclosure.attachment, name="attachment"),
+    path("xxgk/column/<slug:code>/", disclosure.column, name="column"),
+    path("xxgk/unit/<str:code>/", disclosure.browse_unit, name="browse_unit"),
+    path("xxgk/domain/<slug:code>/", disclosure.browse_domain, name="browse_domain"),
+    path("xxgk/five/<slug:five_class>/", disclosure.browse_five, name="browse_five"),
+    path("xxgk/year/<int:year>/", disclosure.browse_year, name="browse_year"),
+    path("xxgk/normative/", disclosure.normative, name="normative"),
+    path("search/", search.search, name="search"),
+    # Atom feeds.
+    path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
+    path("feeds/unit/<str:code>/", feeds.UnitFeed(), name="feed_unit"),
+    path("feeds/domain/<slug:code>/", feeds.DomainFeed(), name="feed_domain"),
+    path("feeds/column/<slug:code>/", feeds.ColumnFeed(), name="feed_column"),
+    # Accessibility (适老化).
+    path("a11y/large-font/", accessibility.large_font, name="large_font"),
 ]

@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from gongkai import clock as statutory
 from gongkai import textcheck
@@ -36,8 +36,10 @@ def checker() -> textcheck.Checker:
     """The checker with the default dictionaries plus the office's words, rebuilt only when the
     office's dictionary has changed since it was last built."""
     global _cached
-    stamp = CheckWord.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
-    key = (stamp["n"], stamp["at"])
+    stamp = CheckWord.objects.aggregate(
+        n=Count("pk"), active=Count("pk", filter=Q(is_active=True)), at=Max("updated_at")
+    )
+    key = (stamp["n"], stamp["active"], stamp["at"])
     with _lock:
         if _cached is not None and _cached[0] == key:
             return _cached[1]
@@ -71,17 +73,21 @@ def run(publication: Publication) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     check = checker()
     for where, text in _texts(publication):
-        for finding in check.check(text):
+        findings = check.check(text)
+        personal = [f for f in findings if f.kind in textcheck.PERSONAL_DATA]
+        # Findings are stored: keep personal data in them masked, like every page shows it.
+        shown = textcheck.mask_text(text, personal) if personal else text
+        for finding in findings:
             found.append(
                 {
                     "where": where,
                     "kind": finding.kind,
                     "start": finding.start,
                     "end": finding.end,
-                    "text": finding.text,
+                    "text": shown[finding.start : finding.end],
                     "severity": finding.severity,
                     "suggestion": finding.suggestion,
-                    "context": text[max(0, finding.start - 12) : finding.end + 12],
+                    "context": shown[max(0, finding.start - 12) : finding.end + 12],
                 }
             )
     return found
@@ -96,12 +102,13 @@ def describe(finding: dict[str, Any]) -> str:
     kind = finding["kind"]
     label = KIND_LABELS.get(kind, kind)
     text = finding["text"]
-    if kind == "id_number":
-        text = textcheck.mask_id_number(text)
-    elif kind == "mobile":
-        text = textcheck.mask_mobile(text)
-    elif kind == "bank_card":
-        text = textcheck.mask_bank_card(text)
+    if "*" not in text:  # findings stored before masking: mask them now
+        if kind == "id_number":
+            text = textcheck.mask_id_number(text)
+        elif kind == "mobile":
+            text = textcheck.mask_mobile(text)
+        elif kind == "bank_card":
+            text = textcheck.mask_bank_card(text)
     sentence = f"{finding['where']}第{finding['start'] + 1}个字起：{label}“{text}”"
     if finding.get("suggestion"):
         sentence += f"，应为“{finding['suggestion']}”"

@@ -16,6 +16,7 @@ falls back to case-insensitive substring matching.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +37,12 @@ WEIGHTS = (10.0, 20.0, 1.0, 0.2)
 
 
 def runs(text: str) -> list[str]:
-    """Runs of Chinese characters, and of letters or digits, in the order they occur."""
-    return _RUN.findall(text or "")
+    """Runs of Chinese characters, and of letters or digits, in the order they occur.
+
+    NFKC first: Chinese input methods in full-width mode type ２０２０ and ＡＢ, which must
+    match 2020 and AB (and compatibility ideographs match their unified forms).
+    """
+    return _RUN.findall(unicodedata.normalize("NFKC", text or ""))
 
 
 def _is_cjk(run: str) -> bool:
@@ -52,9 +57,16 @@ def _run_tokens(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+# Put between runs so that a phrase never matches across punctuation or a change of script
+# (县财政，政局 must not match 财政局). 〇 is outside the runs' character classes, so no query can
+# ever contain this token, while FTS5's unicode61 keeps it as a token (category Nl).
+RUN_BREAK = "\u3007\u3007"
+
+
 def tokens(text: str) -> str:
-    """The text as FTS5 will index it: bigrams of Chinese runs, whole words otherwise."""
-    return " ".join(token for run in runs(text) for token in _run_tokens(run))
+    """The text as FTS5 will index it: bigrams of Chinese runs, whole words otherwise, with a
+    break token between runs."""
+    return f" {RUN_BREAK} ".join(" ".join(_run_tokens(run)) for run in runs(text))
 
 
 def chars(text: str) -> str:
@@ -160,7 +172,7 @@ def search(query: str, scope: QuerySet[Publication], *, offset: int = 0, limit: 
     expression = match_expression(query)
     if expression is None:
         return Page(items=[], total=0)
-    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
     where = f"{TABLE} MATCH %s AND s.rowid IN ({scope_sql})"
     params: list[Any] = [expression, *scope_params]
     weights = ", ".join(str(w) for w in WEIGHTS)
@@ -175,7 +187,8 @@ def search(query: str, scope: QuerySet[Publication], *, offset: int = 0, limit: 
             [*params, normalise_doc_number(query), query.strip(), limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    found = Publication.objects.in_bulk(ids)
+    # Loaded through the caller's scope, so its select_related holds for the results too.
+    found = scope.in_bulk(ids)
     return Page(items=[found[pk] for pk in ids if pk in found], total=total)
 
 

@@ -20,6 +20,7 @@ from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit
 from gongkai.publications.models import (
     Attachment,
+    CheckWord,
     Column,
     DocKind,
     FiveClass,
@@ -32,7 +33,7 @@ from gongkai.publications.models import (
 def publications_visible_to(user: Any) -> QuerySet[Publication]:
     """Every item (drafts included) of the units whose work the user may read."""
     ids = permissions.visible_unit_ids(user)
-    items = Publication.objects.select_related("unit", "topic", "column", "domain")
+    items = Publication.objects.select_related("unit", "unit__parent", "topic", "column", "domain")
     return items if ids is None else items.filter(unit_id__in=ids)
 
 
@@ -44,11 +45,18 @@ def awaiting_review_by(user: Any) -> QuerySet[Publication]:
 
 
 def retained_due_for_review(user: Any) -> QuerySet[Publication]:
-    """Retained (not proactively published) items whose periodic review has come round."""
+    """Retained (not proactively published) items whose periodic review has come round, among
+    those the user may review."""
     due = publications_visible_to(user).filter(
         status=PublicationStatus.RETAINED, review_due__lte=clock.today()
     )
-    return due.order_by("review_due", "pk")
+    allowed = [p.pk for p in due if permissions.can_approve_publication_of(user, p.unit)]
+    return due.filter(pk__in=allowed).order_by("review_due", "pk")
+
+
+def check_words() -> QuerySet[CheckWord]:
+    """The office's dictionary entries (public knowledge inside the government: no unit scope)."""
+    return CheckWord.objects.order_by("kind", "word")
 
 
 def public_publications() -> QuerySet[Publication]:
@@ -65,7 +73,7 @@ def public_publication(pk: int) -> Publication:
     Publication.DoesNotExist otherwise."""
     return (
         Publication.objects.on_portal()
-        .select_related("unit", "topic", "column", "domain")
+        .select_related("unit", "topic", "column__parent", "domain")
         .prefetch_related("attachments", "catalog_items")
         .get(pk=pk)
     )

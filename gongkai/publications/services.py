@@ -595,9 +595,7 @@ def check_word_add(
 
     An entry for a word of the default dictionaries overrides it (and, made inactive, removes it).
     """
-    _allowed(
-        actor, permissions.can_manage_check_words(actor), "只有县政务公开办可以维护检查词库。"
-    )
+    _allowed(actor, permissions.can_manage_check_words(actor), "只有县政务公开办可以维护检查词库。")
     word, correction, note = (" ".join(v.split()) for v in (word, correction, note))
     if kind not in WordKind.values:
         raise ValidationFailed(f"“{kind}”不是有效的词语类别。", log=f"bad word kind {kind!r}")
@@ -629,9 +627,7 @@ def check_word_add(
 @transaction.atomic
 def check_word_set_active(*, actor: Actor, entry: CheckWord, active: bool) -> CheckWord:
     """Switch an entry of the office's dictionary on or off (entries are kept, never deleted)."""
-    _allowed(
-        actor, permissions.can_manage_check_words(actor), "只有县政务公开办可以维护检查词库。"
-    )
+    _allowed(actor, permissions.can_manage_check_words(actor), "只有县政务公开办可以维护检查词库。")
     entry = CheckWord.objects.select_for_update().get(pk=entry.pk)
     if entry.is_active != active:
         entry.is_active = active

@@ -42,7 +42,7 @@ def _titles(query: str) -> list[str]:
 
 
 def test_tokens_are_bigrams_for_chinese_and_words_otherwise() -> None:
-    assert search.tokens("县财政局2024年Budget") == "县财 财政 政局 2024 年 budget"
+    assert search.tokens("县财政局2024年Budget") == "县财 财政 政局 〇〇 2024 〇〇 年 〇〇 budget"
     assert search.chars("财政A局") == "财 政 局"
     # Operators and quotes typed by a visitor are words at most, never FTS5 syntax.
     assert search.match_expression('财政" OR *') == (
@@ -110,3 +110,9 @@ def test_highlight_escapes_and_marks() -> None:
     assert "<script>" not in str(search.highlight("正文", "<script>"))
     window = search.highlight("甲" * 200 + "财政" + "乙" * 200, "财政", width=40)
     assert str(window).startswith("…") and "<mark>财政</mark>" in str(window)
+
+
+def test_a_phrase_never_matches_across_punctuation(publish: object) -> None:
+    publish("县财政，政局稳定", "经济运行平稳")  # type: ignore[operator]
+    publish("县财政局通知", "正文")  # type: ignore[operator]
+    assert _titles("财政局") == ["县财政局通知"]

@@ -1,4 +1,4 @@
-"""The public portal: the county's standard disclosure catalog, browsable without an account.
+"""The public catalog pages: the county's standard disclosure catalog, browsable without an account.
 
 Only what the ``public_*`` selectors return is shown: each unit's newest approved (or reported)
 catalog. Anything else, a draft or a catalog under review, is a 404 here, never a 403, so the
@@ -28,6 +28,8 @@ from gongkai.catalog.models import (
     DomainKind,
 )
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, TOWNSHIP_LEVEL_KINDS, Unit, UnitKind
+from gongkai.portal.paging import Pager
+from gongkai.publications import selectors as publications
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_TEXT_HEADERS = [label for _field, label in TEXT_ELEMENTS[2:]]
@@ -97,12 +99,6 @@ def _page(
         **context,
     }
     return render(request, template, context, status=status)
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The county's open-government home: where to browse the catalog, domain by domain."""
-    domains = [d for d in selectors.public_domains() if getattr(d, "item_count", 0)]
-    return _page(request, "portal/home.html", {"domains": domains})
 
 
 def catalog_index(request: HttpRequest) -> HttpResponse:
@@ -176,7 +172,8 @@ def catalog_unit_export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def catalog_item(request: HttpRequest, pk: int) -> HttpResponse:
-    """One public item with every element, and (later) the information filed under it."""
+    """One public item with every element, and the information filed under its matter (in this
+    or any other version of the unit's catalog), newest first."""
     item = selectors.public_items().select_related("domain", "catalog__unit").filter(pk=pk).first()
     if item is None:
         successor = selectors.public_successor_of(pk)
@@ -190,11 +187,15 @@ def catalog_item(request: HttpRequest, pk: int) -> HttpResponse:
     elements += [
         (label, getattr(item, field)) for field, label in OPTIONAL_ELEMENTS if getattr(item, field)
     ]
+    filed = publications.public_filed_under(item)
+    pager = Pager.clamped(request.GET, filed.count())
     context = {
         "item": item,
         "catalog": item.catalog,
         "unit": item.catalog.unit,
         "domain": item.domain,
         "elements": elements,
+        "pager": pager,
+        "publications": list(filed[pager.offset : pager.end]),
     }
     return _page(request, "portal/catalog_item.html", context)

@@ -97,7 +97,7 @@ def test_rejected_workbook_lists_every_problem_and_imports_nothing(
     response = _import(client, department, national_workbook(SOCIAL_ASSISTANCE_ROWS))
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Excel文件有误，未导入任何事项" in html
+    assert "Excel文件有误，未导入任何内容" in html
     assert "<li>工作表“社会救助”第5行E列：公开依据不能为空。</li>" in html
     assert "<li>工作表“社会救助”第7行I列：“是的”不是勾选符号。</li>" in html
     assert _nothing_imported()

@@ -1,0 +1,17 @@
+"""The read API, mounted at /api/ under the namespace "api"."""
+
+from django.urls import path
+
+from gongkai.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("publications/", views.publication_list, name="publications"),
+    path("publications/<int:pk>/", views.publication_detail, name="publication"),
+    path("catalogs/", views.catalog_list, name="catalogs"),
+    path("catalogs/<str:code>/", views.catalog_detail, name="catalog"),
+    path("units/", views.unit_list, name="units"),
+    path("openapi.json", views.openapi_document, name="openapi"),
+    path("docs", views.docs, name="docs"),
+]

@@ -1,0 +1,233 @@
+"""The read API (/api/): public data only, as JSON, GET only, no account.
+
+Lists share one envelope, {"count", "next", "previous", "results"}, paged with ``page`` and
+``page_size`` (at most 100). Everything is read through the ``public_*`` selectors, so the API can
+show nothing the portal does not. The endpoints, parameters and fields are documented in
+gongkai/api/openapi.py, served at /api/openapi.json and rendered at /api/docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from gongkai.api import openapi
+from gongkai.api import representations as shapes
+from gongkai.catalog import selectors as catalogs
+from gongkai.catalog.models import Catalog
+from gongkai.orgs.models import Unit
+from gongkai.publications import search as fulltext
+from gongkai.publications import selectors as publications
+from gongkai.publications.models import Column, FiveClass, Publication
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+class BadRequest(Exception):
+    """A malformed parameter: answered with 400 and a sentence saying what to fix."""
+
+
+class NotFound(Exception):
+    """Nothing public here: answered with 404."""
+
+
+def _json(data: Any, status: int = 200) -> JsonResponse:
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    # Public, anonymous data: any site may read it from a browser (no cookies are sent or used).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def endpoint(view: View) -> View:
+    """GET (and HEAD) only; BadRequest and NotFound become JSON errors."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except BadRequest as err:
+            return _json({"detail": str(err)}, status=400)
+        except NotFound as err:
+            return _json({"detail": str(err) or "未找到。"}, status=404)
+
+    return require_safe(wrapper)  # type: ignore[return-value]
+
+
+def _positive(request: HttpRequest, name: str, default: int) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest(f"参数 {name} 应为正整数。")
+    return int(raw)
+
+
+@dataclass
+class Paging:
+    page: int
+    size: int
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Paging:
+        return cls(
+            page=_positive(request, "page", 1),
+            size=min(_positive(request, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE),
+        )
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    def envelope(self, request: HttpRequest, total: int, results: list[Any]) -> dict[str, Any]:
+        """The list envelope; a page past the end (other than an empty first page) is a 404."""
+        if self.page > 1 and self.offset >= total:
+            raise NotFound("没有这一页。")
+        return {
+            "count": total,
+            "next": self._link(request, self.page + 1) if self.offset + self.size < total else None,
+            "previous": self._link(request, self.page - 1) if self.page > 1 else None,
+            "results": results,
+        }
+
+    def _link(self, request: HttpRequest, page: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(page)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _window(rows: Sequence[Any] | QuerySet[Any], paging: Paging) -> list[Any]:
+    return list(rows[paging.offset : paging.offset + paging.size])
+
+
+def _filtered(request: HttpRequest) -> QuerySet[Publication]:
+    """The published items the filters select (unit, domain, column, five, year, catalog_item)."""
+    scope = publications.public_publications()
+    params = request.GET
+    if params.get("unit"):
+        scope = scope.filter(unit__code=params["unit"])
+    if params.get("domain"):
+        scope = scope.filter(domain__code=params["domain"])
+    if params.get("column"):
+        try:
+            scope = scope.filter(column_id__in=publications.public_column(params["column"]).ids)
+        except Column.DoesNotExist:
+            return scope.none()
+    if params.get("five"):
+        if params["five"] not in FiveClass.values:
+            raise BadRequest(f"参数 five 应为以下之一：{'、'.join(FiveClass.values)}。")
+        scope = scope.filter(five_class=params["five"])
+    if params.get("year"):
+        raw = params["year"]
+        if not (raw.isdigit() and len(raw) == 4):
+            raise BadRequest("参数 year 应为四位年份，如 2024。")
+        scope = scope.filter(published_at__year=int(raw))
+    if params.get("catalog_item"):
+        raw = params["catalog_item"]
+        if not raw.isdigit():
+            raise BadRequest("参数 catalog_item 应为目录事项编号（整数）。")
+        matter = catalogs.public_items().filter(pk=int(raw)).first()
+        if matter is None:
+            return scope.none()
+        scope = scope.filter(pk__in=publications.public_filed_under(matter).values("pk"))
+    return scope
+
+
+@endpoint
+def publication_list(request: HttpRequest) -> HttpResponse:
+    """Published items, newest first (or best first with ``q``)."""
+    paging = Paging.of(request)
+    scope = _filtered(request)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        found = fulltext.search(query, scope, offset=paging.offset, limit=paging.size)
+        total, items = found.total, found.items
+    else:
+        total = scope.count()
+        items = _window(scope, paging) if total > paging.offset else []
+    results = [shapes.publication(request, item) for item in items]
+    return _json(paging.envelope(request, total, results))
+
+
+@endpoint
+def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        item = publications.public_publication(pk)
+    except Publication.DoesNotExist as err:
+        raise NotFound("该政府信息不存在或尚未公开。") from err
+    lineages = [matter.lineage for matter in item.catalog_items.all()]
+    links = dict(catalogs.public_items().filter(lineage__in=lineages).values_list("lineage", "pk"))
+    return _json(shapes.publication_detail(request, item, links))
+
+
+def _public_catalogs() -> list[tuple[Catalog, int]]:
+    """Each unit's public catalog with its item count, in the order of the organisation tree."""
+    ids = set(catalogs.public_catalog_ids())
+    rows = []
+    for unit in catalogs.public_units().prefetch_related("catalogs"):
+        for found in unit.catalogs.all():
+            if found.pk in ids:
+                found.unit = unit
+                rows.append((found, getattr(unit, "item_count", 0)))
+    return rows
+
+
+@endpoint
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    """Every unit's public catalog (the newest approved or reported version)."""
+    paging = Paging.of(request)
+    rows = _public_catalogs()
+    results = [shapes.catalog(request, found, count) for found, count in _window(rows, paging)]
+    return _json(paging.envelope(request, len(rows), results))
+
+
+def _active_unit(code: str) -> Unit:
+    unit = publications.public_units_with_counts().filter(code=code).first()
+    if unit is None:
+        raise NotFound("没有这个单位。")
+    return unit
+
+
+@endpoint
+def catalog_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One unit's public catalog with every item and every element."""
+    unit = _active_unit(code)
+    found = catalogs.public_catalog_of(unit)
+    if found is None:
+        raise NotFound("该单位还没有公开的目录。")
+    found.unit = unit
+    return _json(shapes.catalog_detail(request, found, catalogs.public_unit_items(unit)))
+
+
+@endpoint
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The county's active units, with how much each has published."""
+    paging = Paging.of(request)
+    with_catalog = {unit.pk for unit in catalogs.public_units()}
+    units = list(publications.public_units_with_counts())
+    results = [
+        shapes.unit(request, unit, has_catalog=unit.pk in with_catalog)
+        for unit in _window(units, paging)
+    ]
+    return _json(paging.envelope(request, len(units), results))
+
+
+@endpoint
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    return _json(openapi.document())
+
+
+@require_safe
+def docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation as a plain page, rendered from the OpenAPI document itself."""
+    document = openapi.document()
+    context = {"info": document["info"], "endpoints": openapi.endpoints(document)}
+    return render(request, "api/docs.html", context)
