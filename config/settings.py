@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gongkai.catalog",
     "gongkai.workdays",
     "gongkai.publications",
+    "gongkai.applications",
     "gongkai.portal",
     "gongkai.api",
     "gongkai.demo",

@@ -153,6 +153,23 @@ def can_manage_check_words(user: Any) -> bool:
     return is_office(user)
 
 
+def can_handle_applications_of(user: Any, unit: Unit) -> bool:
+    """The unit's handlers (承办人) take its applications through their steps; the county office
+    (the 政府信息公开工作机构) may act on any unit's."""
+    return has_role(user, unit, {Role.HANDLER}) or is_office(user)
+
+
+def can_see_applicant_of(user: Any, unit: Unit) -> bool:
+    """Applicants' identity and contact data are visible to the handling unit and the office only
+    (DOMAIN.md §4); everyone else sees them masked."""
+    return bool(roles_by_unit(user).get(unit.pk)) or is_office(user)
+
+
+def can_approve_extension(user: Any) -> bool:
+    """An extension needs the consent of the head of the disclosure office (条例第三十三条)."""
+    return is_office(user)
+
+
 def require(allowed: bool, message: str, *, log: str = "") -> None:
     """Raise AccessDenied with a Chinese message unless ``allowed``."""
     if not allowed:

@@ -1,0 +1,768 @@
+"""Every step of an application goes through these functions (DOMAIN.md §4).
+
+Each step checks permission, checks that the current stage allows it (Application.ALLOWED) and
+that its dates make sense, records an immutable event, recomputes the statutory due dates from the
+events (条例第三十、三十一、三十三条) and writes the audit log, all in one transaction.
+``actor=None`` is the server's command line (docs/adr/0003-command-line-actor.md).
+
+Dates: every step takes ``on``, the day it happened, which may be earlier than today (staff often
+record a step a day late) but never later, and never before the application was received.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from gongkai import clock as statutory
+from gongkai.applications import outcomes
+from gongkai.applications.models import (
+    ApplicantType,
+    Application,
+    ApplicationEvent,
+    Channel,
+    Consultation,
+    ConsultationKind,
+    DeliveryWay,
+    EventKind,
+    InfoForm,
+    Stage,
+    TrackingSequence,
+)
+from gongkai.core import clock
+from gongkai.core.audit import audit
+from gongkai.core.errors import InvalidTransition, ValidationFailed
+from gongkai.orgs import permissions
+from gongkai.orgs.models import Unit, UnitKind, User
+from gongkai.workdays.selectors import calendar
+
+Actor = User | None
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+APPLICANT_FIELDS = (
+    "applicant_type",
+    "applicant_name",
+    "id_kind",
+    "id_number",
+    "contact_name",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "description",
+    "info_form",
+    "delivery_way",
+)
+REQUIRED_FIELDS = {
+    "applicant_type": "申请人类型",
+    "applicant_name": "申请人姓名或名称",
+    "id_number": "身份证明号码",
+    "description": "所需政府信息的名称、文号或特征性描述",
+}
+# A consultation still unanswered is assumed to run to its reply deadline when the due date is
+# shown; once answered, the days actually spent are used.
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _allowed(actor: Actor, allowed: bool, message: str) -> None:
+    if actor is not None:
+        permissions.require(allowed, message)
+
+
+def _may_handle(actor: Actor, application: Application) -> None:
+    _allowed(
+        actor,
+        permissions.can_handle_applications_of(actor, application.unit),
+        "只有承办单位的承办人或县政务公开办可以办理该申请。",
+    )
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("unit", "transferred_to")
+        .get(pk=application.pk)
+    )
+
+
+def _move(application: Application, stage: str) -> None:
+    if not application.can_move_to(stage):
+        raise InvalidTransition(
+            f"申请当前处于“{application.get_stage_display()}”阶段，不能{Stage(stage).label}。",
+            log=f"application {application.pk}: {application.stage} -> {stage} not allowed",
+        )
+    application.stage = stage
+
+
+def _check_day(application: Application, on: dt.date, what: str) -> None:
+    if on > clock.today():
+        raise ValidationFailed(f"{what}不能晚于今天。", log=f"{what} in the future: {on}")
+    if application.received_on and on < application.received_on:
+        raise ValidationFailed(
+            f"{what}不能早于收到申请之日（{application.received_on:%Y-%m-%d}）。",
+            log=f"{what} before receipt: {on}",
+        )
+
+
+def _event(
+    application: Application,
+    kind: str,
+    actor: Actor,
+    on: dt.date,
+    note: str = "",
+    *,
+    public: bool = True,
+    data: Mapping[str, Any] | None = None,
+) -> ApplicationEvent:
+    event = ApplicationEvent.objects.create(
+        application=application,
+        kind=kind,
+        on=on,
+        actor=actor,
+        note=note,
+        public=public,
+        data=dict(data or {}),
+    )
+    audit(
+        actor=actor,
+        action=f"application.{kind}",
+        target=application,
+        unit_code=application.unit.code,
+        summary=f"{application.tracking_no} {EventKind(kind).label}"
+        + (f"：{note}" if note else ""),
+    )
+    return event
+
+
+def pauses_of(application: Application) -> list[tuple[dt.date, dt.date]]:
+    """The periods not counted in the reply period: consultations (条例第三十三条第二款) and the
+    time between a fee notice and payment (国办函〔2020〕109号)."""
+    periods = []
+    for consultation in application.consultations.all():
+        end = consultation.answered_on or consultation.reply_due
+        if end is not None:
+            periods.append((consultation.sent_on, end))
+    if application.fee_notice_on:
+        end = application.fee_paid_on or application.fee_due_on
+        if end is not None:
+            periods.append((application.fee_notice_on, end))
+    return periods
+
+
+def recompute_due_dates(application: Application) -> None:
+    """Recompute the reply due date and the 补正 notice due date from the recorded facts.
+
+    A year the working-day calendar does not know leaves the date empty (never guessed); the
+    application then shows 期限待定 until the office imports that year's calendar.
+    """
+    if application.received_on is None:
+        application.due_on = None
+        application.supplement_notice_due = None
+        return
+    cal = calendar()
+    try:
+        application.supplement_notice_due = statutory.supplement_notice_due(
+            application.received_on, calendar=cal
+        )
+    except statutory.UnknownYear:
+        application.supplement_notice_due = None
+    try:
+        application.due_on = statutory.due_date(
+            application.received_on,
+            supplemented=application.supplemented_on,
+            pauses=pauses_of(application),
+            extended=application.extended,
+            calendar=cal,
+        )
+    except statutory.UnknownYear:
+        application.due_on = None
+
+
+def _save(application: Application) -> Application:
+    recompute_due_dates(application)
+    application.save()
+    return application
+
+
+def _query_digest(code: str) -> str:
+    return salted_hmac("gongkai.applications.query-code", code.upper()).hexdigest()
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def query_code_matches(application: Application, code: str) -> bool:
+    """Whether ``code`` is the application's secret query code (compared in constant time)."""
+    return constant_time_compare(application.query_code_digest, _query_digest(code.strip()))
+
+
+def _next_tracking_no(year: int) -> str:
+    sequence, _ = TrackingSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last = F("last") + 1
+    sequence.save(update_fields=["last"])
+    sequence.refresh_from_db()
+    return f"{year}-{sequence.last:05d}"
+
+
+def _clean_applicant(values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise ValidationFailed("申请包含无法识别的内容。", log=f"unknown fields {sorted(unknown)}")
+    cleaned = {k: (str(v).strip() if v is not None else "") for k, v in values.items()}
+    missing = [label for name, label in REQUIRED_FIELDS.items() if not cleaned.get(name)]
+    if not (cleaned.get("phone") or cleaned.get("email") or cleaned.get("address")):
+        missing.append("联系方式（电话、电子邮箱或通信地址至少一项）")
+    if missing:
+        raise ValidationFailed(
+            f"申请内容不全，请填写：{'、'.join(missing)}（条例第二十九条）。",
+            log=f"application missing {missing}",
+        )
+    for name, choices in (
+        ("applicant_type", ApplicantType.values),
+        ("info_form", InfoForm.values),
+        ("delivery_way", DeliveryWay.values),
+    ):
+        if name in cleaned and cleaned[name] not in choices:
+            raise ValidationFailed(f"“{cleaned[name]}”不是有效的选项。", log=f"bad {name}")
+    return cleaned
+
+
+def _handling_unit(unit: Unit) -> None:
+    if unit.kind == UnitKind.VILLAGE or not unit.is_active:
+        raise ValidationFailed(
+            "村（居）委会不是政府信息公开申请的受理机关，请选择县直部门或乡镇人民政府。",
+            log=f"application to unit kind {unit.kind}",
+        )
+
+
+def _create(
+    *,
+    unit: Unit,
+    channel: str,
+    values: Mapping[str, Any],
+    submitted_on: dt.date,
+    received_on: dt.date | None,
+    stage: str,
+    year: int,
+) -> tuple[Application, str]:
+    _handling_unit(unit)
+    code = new_query_code()
+    application = Application(
+        tracking_no=_next_tracking_no(year),
+        query_code_digest=_query_digest(code),
+        unit=unit,
+        channel=channel,
+        submitted_on=submitted_on,
+        received_on=received_on,
+        stage=stage,
+        **_clean_applicant(values),
+    )
+    return _save(application), code
+
+
+# ------------------------------------------------------------------------------- intake
+
+
+@transaction.atomic
+def application_submit_online(*, unit: Unit, values: Mapping[str, Any]) -> tuple[Application, str]:
+    """A citizen applies on the portal. Returns the application and its query code, shown once.
+
+    An online application is received on the day both sides confirm it (条例第三十一条第三项),
+    so it waits for the handling unit to confirm receipt before the clock starts.
+    """
+    today = clock.today()
+    application, code = _create(
+        unit=unit,
+        channel=Channel.ONLINE,
+        values=values,
+        submitted_on=today,
+        received_on=None,
+        stage=Stage.AWAITING_RECEIPT,
+        year=today.year,
+    )
+    _event(application, EventKind.SUBMITTED, None, today, "通过网上平台提交申请")
+    return application, code
+
+
+@transaction.atomic
+def application_confirm_receipt(
+    *, actor: Actor, application: Application, on: dt.date
+) -> Application:
+    """Confirm an online application with the applicant: ``on`` becomes the day of receipt."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    if on < application.submitted_on:
+        raise ValidationFailed("确认日期不能早于提交日期。", log="confirm before submit")
+    _check_day(application, on, "确认日期")
+    _move(application, Stage.REGISTERED)
+    application.received_on = on
+    _save(application)
+    _event(application, EventKind.RECEIPT_CONFIRMED, actor, on, "双方确认，作为收到申请之日")
+    return application
+
+
+def receipt_date(
+    channel: str,
+    *,
+    submitted_on: dt.date,
+    signed_for_on: dt.date | None = None,
+    confirmed_on: dt.date | None = None,
+) -> dt.date:
+    """The day of receipt by 条例第三十一条: in person, the day handed in; registered post, the day
+    signed for; an ordinary letter, the day the office confirmed it with the applicant; online or
+    fax, the day both sides confirmed."""
+    if channel == Channel.IN_PERSON:
+        return submitted_on
+    if channel == Channel.REGISTERED_POST:
+        if signed_for_on is None:
+            raise ValidationFailed("邮寄申请请填写签收日期。", log="registered post without date")
+        return signed_for_on
+    if confirmed_on is None:
+        raise ValidationFailed(
+            "平常信函、互联网和传真提交的申请，请填写与申请人确认的日期。", log="no confirmation"
+        )
+    return confirmed_on
+
+
+@transaction.atomic
+def application_register(
+    *,
+    actor: Actor,
+    unit: Unit,
+    channel: str,
+    values: Mapping[str, Any],
+    submitted_on: dt.date,
+    signed_for_on: dt.date | None = None,
+    confirmed_on: dt.date | None = None,
+) -> tuple[Application, str]:
+    """Register an application that came in person, by post or by fax (登记).
+
+    Returns the application and its query code, to be given to the applicant.
+    """
+    _allowed(
+        actor,
+        permissions.can_handle_applications_of(actor, unit),
+        "只有本单位的承办人或县政务公开办可以登记申请。",
+    )
+    if channel not in Channel.values:
+        raise ValidationFailed("请选择提交方式。", log=f"bad channel {channel!r}")
+    received = receipt_date(
+        channel, submitted_on=submitted_on, signed_for_on=signed_for_on, confirmed_on=confirmed_on
+    )
+    if received < submitted_on:
+        raise ValidationFailed("收到申请之日不能早于提交日期。", log="received before submitted")
+    if received > clock.today():
+        raise ValidationFailed("收到申请之日不能晚于今天。", log="received in the future")
+    application, code = _create(
+        unit=unit,
+        channel=channel,
+        values=values,
+        submitted_on=submitted_on,
+        received_on=received,
+        stage=Stage.REGISTERED,
+        year=received.year,
+    )
+    application.handler = actor
+    application.save(update_fields=["handler"])
+    _event(application, EventKind.REGISTERED, actor, received, Channel(channel).label)
+    return application, code
+
+
+# ------------------------------------------------------------------------------- 补正
+
+
+@transaction.atomic
+def application_request_supplement(
+    *, actor: Actor, application: Application, on: dt.date, deadline: dt.date, items: str
+) -> Application:
+    """Ask, once, for the application to be made clear (条例第三十条): within 7 working days of
+    receipt, saying what to supplement and by when. The reply period restarts on the supplement."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "补正告知日期")
+    if application.supplement_requested_on is not None:
+        raise InvalidTransition("补正只能一次性告知，该申请已告知过补正。", log="second supplement")
+    if not items.strip():
+        raise ValidationFailed("请写明需要补正的事项。", log="supplement without items")
+    if deadline <= on:
+        raise ValidationFailed("补正期限应晚于告知日期。", log="supplement deadline not after")
+    _move(application, Stage.SUPPLEMENT)
+    application.supplement_requested_on = on
+    application.supplement_deadline = deadline
+    _save(application)
+    note = f"需补正：{items.strip()}；补正期限：{deadline:%Y-%m-%d}"
+    if application.supplement_notice_due and on > application.supplement_notice_due:
+        note += f"（已超过第三十条规定的告知期限{application.supplement_notice_due:%Y-%m-%d}）"
+    _event(
+        application,
+        EventKind.SUPPLEMENT_REQUESTED,
+        actor,
+        on,
+        note,
+        data={"items": items.strip(), "deadline": deadline.isoformat()},
+    )
+    return application
+
+
+@transaction.atomic
+def application_supplemented(
+    *, actor: Actor, application: Application, on: dt.date, note: str = ""
+) -> Application:
+    """Record the supplemented application; the 20 working days run afresh from ``on``."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "收到补正日期")
+    if application.supplement_requested_on and on < application.supplement_requested_on:
+        raise ValidationFailed("收到补正日期不能早于补正告知日期。", log="supplement before notice")
+    _move(application, Stage.HANDLING)
+    application.supplemented_on = on
+    _save(application)
+    _event(
+        application,
+        EventKind.SUPPLEMENTED,
+        actor,
+        on,
+        note.strip() or "答复期限自收到补正之日起重新计算",
+    )
+    return application
+
+
+@transaction.atomic
+def application_lapse(*, actor: Actor, application: Application, on: dt.date) -> Application:
+    """Close an application whose supplement did not come in time, without good reason
+    (条例第三十条: 视为放弃申请); counted as 其他处理."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "终止日期")
+    deadline = application.supplement_deadline
+    if application.stage != Stage.SUPPLEMENT or deadline is None or on <= deadline:
+        raise InvalidTransition(
+            "只有补正期限届满仍未补正的申请才能视为放弃。", log="lapse before deadline"
+        )
+    _move(application, Stage.CLOSED)
+    application.outcome = "lapsed"
+    application.replied_on = on
+    _save(application)
+    _event(application, EventKind.LAPSED, actor, on, outcomes.BY_CODE["lapsed"].label)
+    return application
+
+
+# ------------------------------------------------------------------------------- handling
+
+
+@transaction.atomic
+def application_accept(*, actor: Actor, application: Application) -> Application:
+    """Start handling a registered application (审核 done, 办理 begins) and take it on."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _move(application, Stage.HANDLING)
+    if actor is not None:
+        application.handler = actor
+    _save(application)
+    _event(application, EventKind.ACCEPTED, actor, clock.today(), public=True)
+    return application
+
+
+@transaction.atomic
+def application_transfer(
+    *, actor: Actor, application: Application, to_unit: Unit, on: dt.date, note: str = ""
+) -> Application:
+    """Pass the application to the unit that holds the information (转办). The new unit gets its
+    own application, received on ``on``, with the same query code; only it counts in reports."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "转办日期")
+    if to_unit.pk == application.unit_id:
+        raise ValidationFailed("不能转办给本单位。", log="transfer to self")
+    _handling_unit(to_unit)
+    _move(application, Stage.TRANSFERRED)
+    successor = Application(
+        tracking_no=_next_tracking_no(on.year),
+        query_code_digest=application.query_code_digest,
+        unit=to_unit,
+        channel=application.channel,
+        submitted_on=application.submitted_on,
+        received_on=on,
+        stage=Stage.REGISTERED,
+        transferred_from=application,
+        **{name: getattr(application, name) for name in APPLICANT_FIELDS},
+    )
+    _save(successor)
+    application.transferred_to = to_unit
+    _save(application)
+    text = f"转至{to_unit.name}办理，新申请编号{successor.tracking_no}" + (
+        f"：{note.strip()}" if note.strip() else ""
+    )
+    _event(
+        application,
+        EventKind.TRANSFERRED,
+        actor,
+        on,
+        text,
+        data={"successor": successor.tracking_no},
+    )
+    _event(
+        successor,
+        EventKind.REGISTERED,
+        actor,
+        on,
+        f"由{application.unit.name}转来（原编号{application.tracking_no}）",
+    )
+    return successor
+
+
+@transaction.atomic
+def application_consult(
+    *, actor: Actor, application: Application, kind: str, party: str, sent_on: dt.date
+) -> Consultation:
+    """Consult a third party (条例第三十二条) or another agency (第三十四条); 15 working days for
+    their answer, and the time is not counted in the reply period (第三十三条第二款)."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, sent_on, "征求意见日期")
+    if application.stage != Stage.HANDLING:
+        raise InvalidTransition("只有办理中的申请可以征求意见。", log="consult outside handling")
+    if kind not in ConsultationKind.values or not party.strip():
+        raise ValidationFailed("请选择征求意见的类型并填写征求对象。", log="bad consultation")
+    try:
+        due = (
+            statutory.third_party_reply_due(sent_on, calendar=calendar())
+            if kind == ConsultationKind.THIRD_PARTY
+            else statutory.agency_reply_due(sent_on, calendar=calendar())
+        )
+    except statutory.UnknownYear:
+        due = None
+    consultation = Consultation.objects.create(
+        application=application, kind=kind, party=party.strip(), sent_on=sent_on, reply_due=due
+    )
+    _save(application)
+    _event(
+        application,
+        EventKind.CONSULTATION_SENT,
+        actor,
+        sent_on,
+        f"{ConsultationKind(kind).label}：{party.strip()}，征求意见期间不计入答复期限",
+    )
+    return consultation
+
+
+@transaction.atomic
+def application_consultation_answered(
+    *, actor: Actor, consultation: Consultation, on: dt.date, answer: str = ""
+) -> Consultation:
+    """Record the answer (or that the deadline passed: use the deadline as ``on``)."""
+    application = _lock(consultation.application)
+    _may_handle(actor, application)
+    _check_day(application, on, "收到意见日期")
+    if consultation.answered_on is not None:
+        raise InvalidTransition("该征求意见已经记录了答复。", log="consultation answered twice")
+    if on < consultation.sent_on:
+        raise ValidationFailed("收到意见日期不能早于发出日期。", log="answer before sent")
+    consultation.answered_on = on
+    consultation.answer = answer.strip()
+    consultation.save()
+    _save(application)
+    _event(application, EventKind.CONSULTATION_ANSWERED, actor, on, f"{consultation.party}已回复")
+    return consultation
+
+
+@transaction.atomic
+def application_extend(
+    *, actor: Actor, application: Application, on: dt.date, approved_by: str, reason: str
+) -> Application:
+    """Extend the reply period once, by at most 20 working days, with the consent of the head of
+    the disclosure office, and notify the applicant (条例第三十三条)."""
+    application = _lock(application)
+    _allowed(
+        actor,
+        permissions.can_approve_extension(actor),
+        "延期答复须经政府信息公开工作机构负责人同意，请由县政务公开办批准。",
+    )
+    _check_day(application, on, "延期日期")
+    if application.stage not in (Stage.HANDLING, Stage.REGISTERED):
+        raise InvalidTransition("只有办理中的申请可以延期。", log="extend outside handling")
+    if application.extended:
+        raise InvalidTransition("答复期限只能延长一次。", log="second extension")
+    if application.due_on is not None and on > application.due_on:
+        raise InvalidTransition(
+            f"答复期限已于{application.due_on:%Y-%m-%d}届满，不能再延期。", log="extend after due"
+        )
+    if not approved_by.strip() or not reason.strip():
+        raise ValidationFailed("请填写批准人和延期理由。", log="extension without approver")
+    application.extended = True
+    application.extension_approved_by = approved_by.strip()
+    _save(application)
+    _event(
+        application,
+        EventKind.EXTENDED,
+        actor,
+        on,
+        f"经{approved_by.strip()}同意延期答复：{reason.strip()}；新的答复期限{application.due_on or '待定'}",
+    )
+    return application
+
+
+@transaction.atomic
+def application_fee_notice(
+    *, actor: Actor, application: Application, on: dt.date, amount: Decimal, basis: str
+) -> Application:
+    """Issue a fee notice when the volume is clearly beyond reason (条例第四十二条): the applicant
+    has 20 working days to pay; the time until payment is not counted in the reply period."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "收费通知日期")
+    if amount <= 0:
+        raise ValidationFailed("收费金额应大于零；不收费的申请无需发收费通知。", log="fee <= 0")
+    if not basis.strip():
+        raise ValidationFailed("请写明收费依据（按件或按量计算的情况）。", log="fee without basis")
+    _move(application, Stage.FEE_NOTICE)
+    application.fee_amount = amount
+    application.fee_notice_on = on
+    try:
+        application.fee_due_on = statutory.fee_payment_due(on, calendar=calendar())
+    except statutory.UnknownYear:
+        application.fee_due_on = None
+    _save(application)
+    _event(
+        application,
+        EventKind.FEE_NOTICE,
+        actor,
+        on,
+        f"收取信息处理费{amount}元，缴费期限{application.fee_due_on or '待定'}：{basis.strip()}",
+    )
+    return application
+
+
+@transaction.atomic
+def application_fee_paid(*, actor: Actor, application: Application, on: dt.date) -> Application:
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "缴费日期")
+    _move(application, Stage.HANDLING)
+    application.fee_paid_on = on
+    _save(application)
+    _event(application, EventKind.FEE_PAID, actor, on, f"已缴纳{application.fee_amount}元")
+    return application
+
+
+@transaction.atomic
+def application_fee_lapse(*, actor: Actor, application: Application, on: dt.date) -> Application:
+    """Close an application whose fee was not paid within 20 working days (其他处理)."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "终止日期")
+    if application.fee_due_on is None or on <= application.fee_due_on:
+        raise InvalidTransition("缴费期限届满后才能不再处理。", log="fee lapse before due")
+    _move(application, Stage.CLOSED)
+    application.outcome = "fee_unpaid"
+    application.replied_on = on
+    _save(application)
+    _event(application, EventKind.FEE_LAPSED, actor, on, outcomes.BY_CODE["fee_unpaid"].label)
+    return application
+
+
+# ------------------------------------------------------------------------------- reply and after
+
+
+@transaction.atomic
+def application_reply(
+    *, actor: Actor, application: Application, on: dt.date, outcome: str, note: str = ""
+) -> Application:
+    """Reply with one outcome of the annual report's taxonomy (条例第三十六条).
+
+    A registered application may be answered on the spot (当场答复); "补正后申请内容仍不明确" needs
+    a supplement first. Replying after the due date is recorded, never refused.
+    """
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "答复日期")
+    if outcome not in outcomes.REPLY_CODES:
+        raise ValidationFailed("请选择办理结果。", log=f"bad outcome {outcome!r}")
+    if outcome == "still_unclear" and application.supplemented_on is None:
+        raise ValidationFailed(
+            "“补正后申请内容仍不明确”只适用于已经补正过的申请。", log="still_unclear w/o supplement"
+        )
+    refusing = outcomes.BY_CODE[outcome].group in {"不予公开", "不予处理"} or outcome == "partial"
+    if refusing and not note.strip():
+        raise ValidationFailed(
+            "不予公开、部分公开和不予处理须说明理由。", log="refusal without reason"
+        )
+    _move(application, Stage.REPLIED)
+    application.outcome = outcome
+    application.outcome_note = note.strip()
+    application.replied_on = on
+    _save(application)
+    late = application.due_on is not None and on > application.due_on
+    text = outcomes.BY_CODE[outcome].label + ("（超过答复期限）" if late else "")
+    _event(application, EventKind.REPLIED, actor, on, text, data={"outcome": outcome, "late": late})
+    return application
+
+
+@transaction.atomic
+def application_deliver(
+    *, actor: Actor, application: Application, on: dt.date, way: str
+) -> Application:
+    """Record how and when the reply reached the applicant (送达)."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "送达日期")
+    if way not in DeliveryWay.values:
+        raise ValidationFailed("请选择送达方式。", log=f"bad delivery way {way!r}")
+    if application.replied_on and on < application.replied_on:
+        raise ValidationFailed("送达日期不能早于答复日期。", log="delivered before reply")
+    _move(application, Stage.DELIVERED)
+    application.delivered_on = on
+    application.delivered_by = way
+    _save(application)
+    _event(application, EventKind.DELIVERED, actor, on, DeliveryWay(way).label)
+    return application
+
+
+@transaction.atomic
+def application_archive(*, actor: Actor, application: Application, on: dt.date) -> Application:
+    """Archive (归档) a finished application; nothing more can happen to it."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, "归档日期")
+    _move(application, Stage.ARCHIVED)
+    application.archived_on = on
+    _save(application)
+    _event(application, EventKind.ARCHIVED, actor, on)
+    return application
+
+
+@transaction.atomic
+def applicant_details(*, actor: User, application: Application) -> dict[str, str]:
+    """The applicant's identity and contact data, for the handling unit and the office only.
+
+    Every look is recorded (an event not shown to the public, and the audit log).
+    """
+    permissions.require(
+        permissions.can_see_applicant_of(actor, application.unit),
+        "申请人的身份和联系方式仅承办单位和县政务公开办可以查看。",
+    )
+    _event(application, EventKind.PERSONAL_DATA_VIEWED, actor, clock.today(), public=False)
+    return {
+        name: getattr(application, name)
+        for name in (
+            "applicant_name",
+            "id_kind",
+            "id_number",
+            "contact_name",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+        )
+    }
