@@ -148,7 +148,8 @@ def pauses_of(application: Application) -> list[tuple[dt.date, dt.date]]:
     """The periods not counted in the reply period: consultations (条例第三十三条第二款) and the
     time between a fee notice and payment (国办函〔2020〕109号)."""
     periods = []
-    for consultation in application.consultations.all():
+    consultations = application.consultations.all() if application.pk else []
+    for consultation in consultations:
         end = consultation.answered_on or consultation.reply_due
         if end is not None:
             periods.append((consultation.sent_on, end))
