@@ -177,6 +177,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 GONGKAI_COUNTY_NAME = os.environ.get("GONGKAI_COUNTY_NAME", "石城县")
+# The remedies every reply letter names (行政复议 within 60 days, 行政诉讼 within 6 months): the
+# reviewing government and the court for the county's departments and townships.
+GONGKAI_REVIEW_AUTHORITY = (
+    os.environ.get("GONGKAI_REVIEW_AUTHORITY", "").strip() or f"{GONGKAI_COUNTY_NAME}人民政府"
+)
+GONGKAI_COURT = os.environ.get("GONGKAI_COURT", "").strip() or f"{GONGKAI_COUNTY_NAME}人民法院"
 # 索引号 pattern. Fields: {unit} unit code, {org_code} the unit's credit/organisation code,
 # {classification} the 主题分类 code, {year} the year of publication, {sequence} the running number
 # (format spec allowed, e.g. {sequence:05d}). The national directory guideline's form is
@@ -189,6 +195,8 @@ GONGKAI_MAX_ATTACHMENT_BYTES = int(
     os.environ.get("GONGKAI_MAX_ATTACHMENT_BYTES", str(50 * 1024 * 1024))
 )
 GONGKAI_NON_PUBLIC_REVIEW_MONTHS = int(os.environ.get("GONGKAI_NON_PUBLIC_REVIEW_MONTHS", "12"))
+# Applications: remind handlers this many working days before a due date (答复期限 and others).
+GONGKAI_REMINDER_WORKDAYS = int(os.environ.get("GONGKAI_REMINDER_WORKDAYS", "5"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

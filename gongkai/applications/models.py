@@ -242,7 +242,7 @@ class ConsultationKind(models.TextChoices):
 
 class Consultation(models.Model):
     """A consultation of a third party or another agency; its days are not counted in the reply
-    period (条例第三十三条第二款)."""
+    period (条例第三十三条第三款)."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="consultations", verbose_name="申请"

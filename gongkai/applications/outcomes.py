@@ -15,7 +15,7 @@ class Outcome:
     code: str
     group: str  # the group row of the annual report, e.g. "不予公开"; "" for 予以公开/部分公开
     label: str  # the row label without its numbering, verbatim
-    article36: str  # which item of 条例第三十六条 the reply follows
+    article36: str  # the item of 条例第三十六条 the reply follows; "" where another article rules
     letter: str  # the reply-letter template kind
 
 
@@ -35,10 +35,10 @@ OUTCOMES: list[Outcome] = [
     Outcome("not_held", "无法提供", "本机关不掌握相关政府信息", "（四）（五）", "reply_unavailable"),
     Outcome("needs_making", "无法提供", "没有现成信息需要另行制作", "（四）", "reply_unavailable"),
     Outcome("still_unclear", "无法提供", "补正后申请内容仍不明确", "（四）", "reply_unavailable"),
-    Outcome("petition", "不予处理", "信访举报投诉类申请", "（六）", "reply_not_processed"),
+    Outcome("petition", "不予处理", "信访举报投诉类申请", "", "reply_not_processed"),  # 第三十九条第一款
     Outcome("repeated", "不予处理", "重复申请", "（六）", "reply_not_processed"),
-    Outcome("publication", "不予处理", "要求提供公开出版物", "（一）", "reply_not_processed"),
-    Outcome("excessive", "不予处理", "无正当理由大量反复申请", "（六）", "reply_not_processed"),
+    Outcome("publication", "不予处理", "要求提供公开出版物", "", "reply_not_processed"),  # 第三十九条第二款
+    Outcome("excessive", "不予处理", "无正当理由大量反复申请", "", "reply_not_processed"),  # 第三十五条
     Outcome("confirm", "不予处理", "要求行政机关确认或重新出具已获取信息", "（六）", "reply_not_processed"),
     Outcome(
         "lapsed",

@@ -145,7 +145,7 @@ def _event(
 
 
 def pauses_of(application: Application) -> list[tuple[dt.date, dt.date]]:
-    """The periods not counted in the reply period: consultations (条例第三十三条第二款) and the
+    """The periods not counted in the reply period: consultations (条例第三十三条第三款) and the
     time between a fee notice and payment (国办函〔2020〕109号)."""
     periods = []
     consultations = application.consultations.all() if application.pk else []
@@ -528,7 +528,7 @@ def application_consult(
     *, actor: Actor, application: Application, kind: str, party: str, sent_on: dt.date
 ) -> Consultation:
     """Consult a third party (条例第三十二条) or another agency (第三十四条); 15 working days for
-    their answer, and the time is not counted in the reply period (第三十三条第二款)."""
+    their answer, and the time is not counted in the reply period (第三十三条第三款)."""
     application = _lock(application)
     _may_handle(actor, application)
     _check_day(application, sent_on, "征求意见日期")
@@ -582,7 +582,7 @@ def application_consultation_answered(
 def application_extend(
     *, actor: Actor, application: Application, on: dt.date, approved_by: str, reason: str
 ) -> Application:
-    """Extend the reply period once, by at most 20 working days, with the consent of the head of
+    """Extend the reply period once, by 20 working days (the most the article allows), with the consent of the head of
     the disclosure office, and notify the applicant (条例第三十三条)."""
     application = _lock(application)
     _allowed(
@@ -610,6 +610,7 @@ def application_extend(
         actor,
         on,
         f"经{approved_by.strip()}同意延期答复：{reason.strip()}；新的答复期限{application.due_on or '待定'}",
+        data={"reason": reason.strip(), "approved_by": approved_by.strip()},
     )
     return application
 
@@ -641,6 +642,7 @@ def application_fee_notice(
         actor,
         on,
         f"收取信息处理费{amount}元，缴费期限{application.fee_due_on or '待定'}：{basis.strip()}",
+        data={"basis": basis.strip(), "amount": str(amount)},
     )
     return application
 

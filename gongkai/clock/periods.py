@@ -14,10 +14,10 @@ from gongkai.clock.calendars import Calendar
 from gongkai.clock.counting import count_forward, merge_spans
 
 REPLY_PERIOD = 20
-"""条例第33条第一款: reply within 20 working days of receiving the application."""
+"""条例第33条第二款: reply within 20 working days of receiving the application."""
 
 EXTENSION_PERIOD = 20
-"""条例第33条第一款: one extension of at most 20 working days."""
+"""条例第33条第二款: one extension of at most 20 working days."""
 
 SUPPLEMENT_NOTICE_PERIOD = 7
 """条例第30条: notify the applicant once, within 7 working days, of what to supplement."""
@@ -45,12 +45,12 @@ def due_date(
 ) -> dt.date:
     """Return the last day to reply to an application for disclosure.
 
-    条例第33条第一款: the reply is due within 20 working days of receiving the application, the
+    条例第33条第二款: the reply is due within 20 working days of receiving the application, the
     day of receipt not counted (the receipt date itself is fixed by 条例第31条); with an approved
     extension (``extended``) the period is 40 working days (20 + at most 20).
     条例第30条: when the applicant was asked to supplement an unclear application, the period
     runs afresh from the day the supplemented application was received (``supplemented``).
-    条例第33条第二款: time spent consulting third parties or other agencies is not counted.
+    条例第33条第三款: time spent consulting third parties or other agencies is not counted.
     ``pauses`` are those consultations, each FROM..TO inclusive. Precisely: with ``start`` the
     receipt (or supplement) date and P the period, the due date is the earliest date D such that
     the working days in (start, D] that lie in no pause number P. So a working day inside a pause

@@ -36,8 +36,10 @@ from gongkai.catalog.models import (
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.demo.publications import load_publications
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, Role, Unit, UnitKind, User
+from gongkai.publications.models import Publication
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -287,6 +289,7 @@ class DemoCounts:
     domains: int
     guideline_items: int
     catalogs: int
+    publications: int  # published items (已发布政府信息)
 
     def __sub__(self, other: DemoCounts) -> DemoCounts:
         return DemoCounts(
@@ -295,11 +298,21 @@ class DemoCounts:
             domains=self.domains - other.domains,
             guideline_items=self.guideline_items - other.guideline_items,
             catalogs=self.catalogs - other.catalogs,
+            publications=self.publications - other.publications,
         )
 
     @property
     def is_zero(self) -> bool:
-        return not any((self.units, self.users, self.domains, self.guideline_items, self.catalogs))
+        return not any(
+            (
+                self.units,
+                self.users,
+                self.domains,
+                self.guideline_items,
+                self.catalogs,
+                self.publications,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -315,14 +328,15 @@ class DemoSummary:
         t, a = self.totals, self.added
         text = (
             f"石城县演示数据：单位{t.units}个，用户{t.users}个，公开领域{t.domains}个，"
-            f"标准指引事项{t.guideline_items}项，目录{t.catalogs}份"
+            f"标准指引事项{t.guideline_items}项，目录{t.catalogs}份，已发布政府信息{t.publications}条"
         )
         if a.is_zero:
             text += "（已是最新，未作改动）"
         else:
             text += (
                 f"（本次新增单位{a.units}个，用户{a.users}个，公开领域{a.domains}个，"
-                f"标准指引事项{a.guideline_items}项，目录{a.catalogs}份）"
+                f"标准指引事项{a.guideline_items}项，目录{a.catalogs}份，"
+                f"已发布政府信息{a.publications}条）"
             )
         if self.dry_run:
             text += "；试运行，未保存"
@@ -336,6 +350,7 @@ def _counts() -> DemoCounts:
         domains=Domain.objects.count(),
         guideline_items=GuidelineItem.objects.count(),
         catalogs=Catalog.objects.count(),
+        publications=Publication.objects.published().count(),
     )
 
 
@@ -359,6 +374,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     _load_guidelines(domains)
     _load_lead_units(domains, units, office)
     _load_catalogs(units, users)
+    load_publications(units=units, users=users)
     after = _counts()
     if after != before:
         audit(

@@ -170,6 +170,12 @@ def can_approve_extension(user: Any) -> bool:
     return is_office(user)
 
 
+def can_manage_letter_templates(user: Any) -> bool:
+    """The office keeps the county's letter templates, so every unit's letters read alike (seed
+    002: the national reply norms)."""
+    return is_office(user)
+
+
 def require(allowed: bool, message: str, *, log: str = "") -> None:
     """Raise AccessDenied with a Chinese message unless ``allowed``."""
     if not allowed:

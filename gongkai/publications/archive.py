@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import permissions
@@ -27,6 +28,7 @@ from gongkai.publications.models import (
     PublicationStatus,
     PublicationVersion,
 )
+from gongkai.workdays.selectors import calendar
 
 
 @dataclass
@@ -40,6 +42,17 @@ class ArchiveItem:
     catalog_items: list[Any] = field(default_factory=list)
 
 
+def _incomplete(publication: Publication) -> list[str]:
+    """What archive items must carry like any other (services.publication_problems, without the
+    checks that need a saved row)."""
+    problems = []
+    if not publication.body_text:
+        problems.append("正文不能为空。")
+    if publication.doc_kind in services.LEGAL_RECORD_KINDS and not publication.validity:
+        problems.append("规章和行政规范性文件须标明有效性。")
+    return problems
+
+
 @transaction.atomic
 def archive_import(
     *, actor: User | None, items: Sequence[ArchiveItem], override_reason: str = ""
@@ -50,6 +63,7 @@ def archive_import(
     item lacks required metadata, or when the checks find personal data or sensitive words and no
     override reason is given.
     """
+    findings: list[str] = []
     if actor is not None:
         permissions.require(
             permissions.is_office(actor), "只有县政务公开办可以批量导入已公开信息。"
@@ -68,8 +82,17 @@ def archive_import(
         )
     built: list[Publication] = []
     problems: list[str] = []
+    check = checks.checker()
+    cal = calendar()
     for number, item in enumerate(items, start=1):
         cleaned = services.clean_values(item.values)
+        missing = services.missing_metadata(cleaned)
+        if missing:
+            problems.append(f"第{number}条缺少：{'、'.join(missing)}。")
+            continue
+        foreign = [c for c in item.catalog_items if c.catalog.unit_id != item.unit.pk]
+        if foreign:
+            problems.append(f"第{number}条只能对应本单位目录中的事项。")
         publication = Publication(
             unit=item.unit,
             issuer=item.unit.name,
@@ -80,26 +103,41 @@ def archive_import(
         )
         services.apply_values(publication, cleaned)
         publication.issuer = publication.issuer or item.unit.name
-        publication.findings = checks.run(publication)
+        for problem in _incomplete(publication):
+            problems.append(f"第{number}条“{publication.title}”：{problem}")
+        publication.findings = checks.run(publication, using=check)
         for finding in checks.blocking(publication.findings):
-            problems.append(f"第{number}条“{publication.title}”：{checks.describe(finding)}")
+            findings.append(f"第{number}条“{publication.title}”：{checks.describe(finding)}")
+        published_on = clock.localdate(item.published_at)
         publication.due_on, publication.is_late = checks.lateness(
-            publication.written_on, item.published_at.date()
+            publication.written_on, published_on, cal=cal
         )
         publication.index_no = item.index_no or None
         built.append(publication)
-    if problems and not override_reason.strip():
+    if problems:
         raise ValidationFailed(
-            "发布前检查发现不能公开的内容，未导入任何信息。",
-            log=f"archive import: {len(problems)} blocking findings",
+            "导入的信息不完整，未导入任何信息。",
+            log=f"archive import: {len(problems)} incomplete items",
             problems=problems,
         )
+    if findings and not override_reason.strip():
+        raise ValidationFailed(
+            "发布前检查发现不能公开的内容，未导入任何信息。",
+            log=f"archive import: {len(findings)} blocking findings",
+            problems=findings,
+        )
+    wanted: dict[tuple[int, int, int], list[Publication]] = {}
     for publication, item in zip(built, items, strict=True):
         if publication.index_no is None:
-            publication.index_no = services.allocate_index_no(
-                unit=item.unit, topic=publication.topic, year=item.published_at.year
-            )
+            year = clock.localdate(item.published_at).year
+            wanted.setdefault((item.unit.pk, publication.topic_id, year), []).append(publication)
         publication.override_reason = override_reason.strip() if publication.findings else ""
+    for (_unit_id, _topic_id, year), group in wanted.items():
+        numbers = services.allocate_index_block(
+            unit=group[0].unit, topic=group[0].topic, year=year, count=len(group)
+        )
+        for publication, index_no in zip(group, numbers, strict=True):
+            publication.index_no = index_no
     Publication.objects.bulk_create(built, batch_size=500)
     through = Publication.catalog_items.through
     links = [
@@ -116,9 +154,9 @@ def archive_import(
                 actor=actor,
                 action="import",
                 comment="导入已公开信息",
-                snapshot=services.snapshot(p),
+                snapshot=services.snapshot(p, catalog_item_ids=[c.pk for c in item.catalog_items]),
             )
-            for p in built
+            for p, item in zip(built, items, strict=True)
         ],
         batch_size=500,
     )

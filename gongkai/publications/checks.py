@@ -68,10 +68,15 @@ def _texts(publication: Publication) -> list[tuple[str, str]]:
     return texts
 
 
-def run(publication: Publication) -> list[dict[str, Any]]:
-    """Check the title, the body and the text of attachments; findings as JSON-ready dicts."""
+def run(
+    publication: Publication, *, using: textcheck.Checker | None = None
+) -> list[dict[str, Any]]:
+    """Check the title, the body and the text of attachments; findings as JSON-ready dicts.
+
+    ``using`` passes a checker already built (bulk imports check thousands of items with one).
+    """
     found: list[dict[str, Any]] = []
-    check = checker()
+    check = using or checker()
     for where, text in _texts(publication):
         findings = check.check(text)
         personal = [f for f in findings if f.kind in textcheck.PERSONAL_DATA]
@@ -126,15 +131,16 @@ def attachment_text(kind: str, data: bytes) -> str:
         return ""
 
 
-def lateness(written_on: dt.date, published_on: dt.date) -> tuple[dt.date | None, bool]:
+def lateness(
+    written_on: dt.date, published_on: dt.date, *, cal: statutory.Calendar | None = None
+) -> tuple[dt.date | None, bool]:
     """The 条例第26条 due date (20 working days after 成文日期) and whether publication is late.
 
     When the calendar does not know a year involved, nothing is guessed: the due date is left
     empty and the item is not marked late; the log says which year is missing.
     """
     try:
-        cal = calendar()
-        due = statutory.publication_due(written_on, calendar=cal)
+        due = statutory.publication_due(written_on, calendar=cal or calendar())
         return due, published_on > due
     except statutory.UnknownYear as exc:
         log.warning("publication lateness not computed: unknown calendar year %s", exc.year)

@@ -173,17 +173,25 @@ def search(query: str, scope: QuerySet[Publication], *, offset: int = 0, limit: 
     if expression is None:
         return Page(items=[], total=0)
     scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
-    where = f"{TABLE} MATCH %s AND s.rowid IN ({scope_sql})"
-    params: list[Any] = [expression, *scope_params]
     weights = ", ".join(str(w) for w in WEIGHTS)
+    # The full-text match runs once, materialised, before the scope is applied: written as
+    # "MATCH … AND rowid IN (scope)" SQLite re-ran the match for every scoped row (0.3–1.3 s on
+    # 3,000 items against about 1 ms this way).
+    matches = (
+        f"WITH m AS MATERIALIZED (SELECT rowid AS id, bm25({TABLE}, {weights}) AS rank "  # noqa: S608
+        f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+    )
+    params: list[Any] = [expression, *scope_params]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} s WHERE {where}", params)  # noqa: S608
+        # Only constants and the ORM's own SQL are formatted in; every value is a parameter.
+        count_sql = f"{matches}SELECT count(*) FROM m WHERE m.id IN ({scope_sql})"  # noqa: S608
+        cursor.execute(count_sql, params)
         total = int(cursor.fetchone()[0])
         cursor.execute(
-            f"SELECT s.rowid FROM {TABLE} s JOIN publications_publication p ON p.id = s.rowid "  # noqa: S608
-            f"WHERE {where} ORDER BY (p.doc_number_key <> '' AND p.doc_number_key = %s) DESC, "
-            f"(instr(p.title, %s) > 0) DESC, bm25({TABLE}, {weights}), p.published_at DESC "
-            "LIMIT %s OFFSET %s",
+            f"{matches}SELECT m.id FROM m JOIN publications_publication p ON p.id = m.id "  # noqa: S608
+            f"WHERE m.id IN ({scope_sql}) "
+            "ORDER BY (p.doc_number_key <> '' AND p.doc_number_key = %s) DESC, "
+            "(instr(p.title, %s) > 0) DESC, m.rank, p.published_at DESC LIMIT %s OFFSET %s",
             [*params, normalise_doc_number(query), query.strip(), limit, offset],
         )
         ids = [row[0] for row in cursor.fetchall()]

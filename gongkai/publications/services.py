@@ -99,8 +99,11 @@ def _move(publication: Publication, status: str) -> None:
     publication.status = status
 
 
-def snapshot(publication: Publication) -> dict[str, Any]:
-    """The publication's content as plain JSON, stored with each version."""
+def snapshot(
+    publication: Publication, *, catalog_item_ids: list[int] | None = None
+) -> dict[str, Any]:
+    """The publication's content as plain JSON, stored with each version. ``catalog_item_ids``
+    may be given when they are already known (bulk imports), saving two queries an item."""
     data: dict[str, Any] = {}
     for name in (*EDITABLE_FIELDS, "status", "index_no", "published_at", "withdrawal_reason"):
         value = getattr(publication, name)
@@ -109,8 +112,12 @@ def snapshot(publication: Publication) -> dict[str, Any]:
         elif hasattr(value, "pk"):
             value = value.pk
         data[name] = value
-    data["catalog_items"] = sorted(publication.catalog_items.values_list("pk", flat=True))
-    data["attachments"] = list(publication.attachments.values_list("name", "sha256"))
+    if catalog_item_ids is not None:
+        data["catalog_items"] = sorted(catalog_item_ids)
+        data["attachments"] = []
+    else:
+        data["catalog_items"] = sorted(publication.catalog_items.values_list("pk", flat=True))
+        data["attachments"] = list(publication.attachments.values_list("name", "sha256"))
     return data
 
 
@@ -207,21 +214,23 @@ def publication_create(*, actor: Actor, unit: Unit, values: Mapping[str, Any]) -
     return draft_for(actor=actor, unit=unit, values=values)
 
 
+def missing_metadata(values: Mapping[str, Any]) -> list[str]:
+    """Labels of the metadata every item needs from the start."""
+    required = (
+        ("title", "标题"),
+        ("written_on", "成文日期"),
+        ("topic", "主题分类"),
+        ("five_class", "五公开类别"),
+        ("column", "栏目"),
+    )
+    return [label for name, label in required if not values.get(name)]
+
+
 def draft_for(*, actor: Actor, unit: Unit, values: Mapping[str, Any]) -> Publication:
     """Create the draft once the caller has checked permission (publication_create, or a
     township compiling its villages' subsidy lists)."""
     cleaned = clean_values(values)
-    missing = [
-        label
-        for name, label in (
-            ("title", "标题"),
-            ("written_on", "成文日期"),
-            ("topic", "主题分类"),
-            ("five_class", "五公开类别"),
-            ("column", "栏目"),
-        )
-        if not cleaned.get(name)
-    ]
+    missing = missing_metadata(cleaned)
     if missing:
         raise ValidationFailed(f"请填写：{'、'.join(missing)}。", log=f"missing {missing}")
     publication = Publication(unit=unit, created_by=actor, issuer=unit.name)
@@ -386,11 +395,17 @@ def _format_index(pattern: str, values: Mapping[str, Any]) -> str:
 
 
 def allocate_index_no(*, unit: Unit, topic: TopicCategory, year: int) -> str:
-    """Allocate the next 索引号 under settings.GONGKAI_INDEX_PATTERN.
+    """Allocate the next 索引号 under settings.GONGKAI_INDEX_PATTERN (see allocate_index_block)."""
+    return allocate_index_block(unit=unit, topic=topic, year=year, count=1)[0]
+
+
+def allocate_index_block(*, unit: Unit, topic: TopicCategory, year: int, count: int) -> list[str]:
+    """Allocate ``count`` consecutive 索引号 under settings.GONGKAI_INDEX_PATTERN.
 
     The running number is kept per prefix (the pattern with everything but the sequence filled in)
     in a locked row, so two reviewers approving at once cannot get the same number, and a number
-    once given is never given again, even if the item is withdrawn. Call inside a transaction.
+    once given is never given again, even if the item is withdrawn. Numbers an archive import
+    brought in under the same pattern are skipped. Call inside a transaction.
     """
     pattern = settings.GONGKAI_INDEX_PATTERN
     fields = {
@@ -401,13 +416,21 @@ def allocate_index_no(*, unit: Unit, topic: TopicCategory, year: int) -> str:
     }
     key = _format_index(pattern, {**fields, "sequence": _Marker()})
     sequence, _created = IndexSequence.objects.select_for_update().get_or_create(key=key)
-    while True:
-        sequence.last = F("last") + 1
+    numbers: list[str] = []
+    while len(numbers) < count:
+        wanted = count - len(numbers)
+        first = sequence.last + 1
+        sequence.last = F("last") + wanted
         sequence.save(update_fields=["last"])
         sequence.refresh_from_db()
-        candidate = _format_index(pattern, {**fields, "sequence": sequence.last})
-        if not Publication.objects.filter(index_no=candidate).exists():
-            return candidate
+        candidates = [
+            _format_index(pattern, {**fields, "sequence": n}) for n in range(first, first + wanted)
+        ]
+        taken = set(
+            Publication.objects.filter(index_no__in=candidates).values_list("index_no", flat=True)
+        )
+        numbers.extend(c for c in candidates if c not in taken)
+    return numbers
 
 
 class _Marker:

@@ -77,7 +77,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="FROM:TO",
-            help="征求第三方或其他机关意见的期间，首尾两日都不计入期限（条例第33条第二款），可重复",
+            help="征求第三方或其他机关意见的期间，首尾两日都不计入期限（条例第33条第三款），可重复",
         )
         due.add_argument(
             "--extension", action="store_true", help="经批准延长答复期限（最长20个工作日）"

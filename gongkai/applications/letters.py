@@ -1,0 +1,784 @@
+"""Letters about an application, produced as Word documents (DOMAIN.md §4; seed 002).
+
+补正告知书, 延期答复告知书, 征求意见书, 转办告知书, 收费通知书, one 答复告知书 per outcome and the
+two notices that end an application (视为放弃, 逾期未缴费) are rendered from Word templates with
+docxtpl. Each kind has a built-in template (gongkai/applications/letter_templates/, written by
+build.py there); the county office may replace it with its own edited copy (LetterTemplate), which
+then serves every unit, so the county's letters read alike.
+
+Every letter cites its legal basis and every decision names the remedies (行政复议 within 60 days,
+行政诉讼 within 6 months). Dates are written the Chinese way (2024年10月8日). A template is
+rendered in Jinja's sandbox with every field required (StrictUndefined): an office template is
+data uploaded through the web, and a misspelt field must be refused at upload rather than leave
+a blank in a letter. Generated letters are kept as issued (Letter rows are never replaced).
+
+``actor=None`` is the server's command line (docs/adr/0003-command-line-actor.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
+from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from gongkai import clock as statutory
+from gongkai.applications import outcomes
+from gongkai.applications.models import (
+    ApplicantType,
+    Application,
+    ApplicationEvent,
+    Channel,
+    ConsultationKind,
+    DeliveryWay,
+    EventKind,
+    InfoForm,
+    Letter,
+    LetterKind,
+    LetterTemplate,
+)
+from gongkai.applications.services import pauses_of
+from gongkai.core import clock
+from gongkai.core.audit import audit
+from gongkai.core.errors import InvalidTransition, ValidationFailed
+from gongkai.orgs import permissions
+from gongkai.orgs.models import UnitKind, User
+from gongkai.workdays.selectors import calendar
+
+Actor = User | None
+
+TEMPLATE_PACKAGE = "gongkai.applications.letter_templates"
+# A .docx is a zip; refuse one that would unpack to more than this (a template is a few pages).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+LAW = "《中华人民共和国政府信息公开条例》"
+FEE_RULES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
+FEE_BASIS = f"{LAW}第四十二条和{FEE_RULES}"
+
+# The article each step rests on. The extension is cited as 第三十三条 without a paragraph number:
+# the official text has three paragraphs (当场答复; the 20 days and the extension; the pause for
+# consultations) while REFERENCE.md prints it as one, and a letter must not cite a wrong one.
+STEP_ARTICLES: dict[str, str] = {
+    LetterKind.SUPPLEMENT: "第三十条",
+    LetterKind.EXTENSION: "第三十三条",
+    # 转办 tells the applicant which agency holds the information (第三十六条第五项).
+    LetterKind.TRANSFER: "第三十六条第（五）项",
+}
+CONSULTATION_ARTICLES: dict[str, str] = {
+    ConsultationKind.THIRD_PARTY: "第三十二条",
+    ConsultationKind.AGENCY: "第三十四条",
+}
+# The articles a reply rests on, per outcome: the ground (第十四至十六条 for refusals, 第三十五、
+# 三十七至三十九条 for the special cases) and the item of 第三十六条 that says how to answer.
+OUTCOME_ARTICLES: dict[str, str] = {
+    "grant": "第三十六条第（二）项",
+    "partial": "第三十七条、第三十六条第（二）项和第（三）项",
+    "secret": "第十四条、第三十六条第（三）项",
+    "law_forbids": "第十四条、第三十六条第（三）项",
+    "three_safety": "第十四条、第三十六条第（三）项",
+    "third_party": "第十五条、第三十六条第（三）项",
+    "internal": "第十六条、第三十六条第（三）项",
+    "process": "第十六条、第三十六条第（三）项",
+    "enforcement": "第十六条、第三十六条第（三）项",
+    "query_matter": "第三十六条第（七）项",
+    "not_held": "第三十六条第（四）项、第（五）项",
+    "needs_making": "第三十八条",
+    "still_unclear": "第三十条",
+    "petition": "第三十九条",
+    "repeated": "第三十六条第（六）项",
+    "publication": "第三十九条",
+    "excessive": "第三十五条",
+    "confirm": "第三十六条第（六）项",
+    "lapsed": "第三十条",
+    "fee_unpaid": "",  # FEE_BASIS
+    "other": "第三十六条",
+}
+# Letters whose kind is decided by the outcome (Outcome.letter): replies and the two notices.
+OUTCOME_KINDS = frozenset(o.letter for o in outcomes.OUTCOMES)
+# What the remedies paragraph calls the letter it closes; a consulted party gets none.
+DECISION_WORDS: dict[str, str] = {
+    **{kind: "答复" for kind in OUTCOME_KINDS},
+    LetterKind.NOTICE_LAPSED: "告知",
+    LetterKind.NOTICE_FEE_LAPSED: "告知",
+    LetterKind.SUPPLEMENT: "告知",
+    LetterKind.EXTENSION: "告知",
+    LetterKind.TRANSFER: "告知",
+    LetterKind.FEE: "通知",
+    LetterKind.CONSULTATION: "",
+}
+
+# Every field a template may use, with its meaning: shown to the office editing a template.
+LETTER_FIELDS: dict[str, str] = {
+    "letter_title": "文书名称",
+    "year": "文书日期的年份",
+    "tracking_no": "申请编号",
+    "applicant_name": "申请人姓名或名称",
+    "applicant_type": "申请人类型",
+    "applicant_you": "对申请人的称呼（自然人为“你”，法人或其他组织为“你单位”）",
+    "description": "所需政府信息的名称、文号或特征性描述",
+    "channel": "提交方式",
+    "submitted_on": "提交日期",
+    "received_on": "收到申请之日",
+    "info_form": "信息的载体形式",
+    "delivery_way": "获取信息的方式",
+    "unit_name": "承办单位（出具文书的机关）",
+    "letter_date": "文书日期",
+    "contact_person": "联系人（承办人）",
+    "contact_phone": "联系电话",
+    "due_on": "答复期限（延期的为延长后的期限）",
+    "due_on_before_extension": "延期前的答复期限",
+    "extension_reason": "延期理由",
+    "supplement_requested_on": "补正告知日期",
+    "supplement_items": "需要补正的事项",
+    "supplement_deadline": "补正期限",
+    "supplemented_on": "收到补正之日",
+    "consultation_party": "征求意见对象",
+    "consultation_kind": "征求意见类型",
+    "consultation_is_agency": "是否征求其他机关意见（条件判断用）",
+    "consultation_sent_on": "征求意见日期",
+    "consultation_reply_due": "提出意见的期限",
+    "transfer_unit": "转办至的单位",
+    "transfer_tracking_no": "转办后的申请编号",
+    "transfer_on": "转办日期",
+    "fee_amount": "信息处理费金额（元）",
+    "fee_basis": "计收情况",
+    "fee_notice_on": "收费通知日期",
+    "fee_due_on": "缴费期限",
+    "outcome_code": "办理结果代码（条件判断用）",
+    "outcome_group": "办理结果类别（年度报告的大类）",
+    "outcome_label": "办理结果（年度报告的口径）",
+    "article36_item": "适用的条例第三十六条的项",
+    "outcome_note": "答复理由或说明",
+    "replied_on": "答复日期",
+    "legal_basis": "法律依据",
+    "review_authority": "行政复议机关",
+    "court": "提起行政诉讼的人民法院",
+    "remedies": "救济途径告知",
+}
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a letter draws on, gathered from the application, its events and consultations (or
+    made up, for checking a template at upload)."""
+
+    tracking_no: str
+    applicant_name: str
+    applicant_type: str
+    description: str
+    channel: str
+    info_form: str
+    delivery_way: str
+    submitted_on: dt.date
+    received_on: dt.date | None
+    unit_name: str
+    unit_is_county: bool
+    handler: str = ""
+    due_on: dt.date | None = None
+    due_on_before_extension: dt.date | None = None
+    extension_reason: str = ""
+    supplement_requested_on: dt.date | None = None
+    supplement_items: str = ""
+    supplement_deadline: dt.date | None = None
+    supplemented_on: dt.date | None = None
+    consultation_party: str = ""
+    consultation_kind: str = ""
+    consultation_sent_on: dt.date | None = None
+    consultation_reply_due: dt.date | None = None
+    transfer_unit: str = ""
+    transfer_tracking_no: str = ""
+    transfer_on: dt.date | None = None
+    fee_amount: Decimal | None = None
+    fee_basis: str = ""
+    fee_notice_on: dt.date | None = None
+    fee_due_on: dt.date | None = None
+    outcome: str = ""
+    outcome_note: str = ""
+    replied_on: dt.date | None = None
+
+
+# ------------------------------------------------------------------------------- formatting
+
+
+def chinese_date(day: dt.date | None) -> str:
+    """Write a date as letters do (2024年10月8日); no date gives an empty string."""
+    return f"{day.year}年{day.month}月{day.day}日" if day is not None else ""
+
+
+def _yuan(amount: Decimal | None) -> str:
+    if amount is None:
+        return ""
+    return f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text(value: str) -> str:
+    """Drop control characters (other than line breaks and tabs, which docxtpl turns into Word
+    breaks and tabs): they are not allowed in the document's XML."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+
+
+def _clause(value: str) -> str:
+    """A staff-written reason as a clause the template ends itself: no trailing full stop."""
+    return _text(value).rstrip("。．.；;，,！!").strip()
+
+
+def _article36_item(outcome: outcomes.Outcome | None) -> str:
+    if outcome is None or not outcome.article36.startswith("（"):
+        return ""
+    items = re.findall(r"（[一二三四五六七]）", outcome.article36)
+    return "第三十六条" + "、".join(f"第{item}项" for item in items)
+
+
+def legal_basis(kind: str, *, outcome: str = "", consultation_kind: str = "") -> str:
+    """The citation a letter of ``kind`` rests on, with the law's name."""
+    if kind in OUTCOME_KINDS:
+        if outcome == "fee_unpaid":
+            return FEE_BASIS
+        return LAW + OUTCOME_ARTICLES.get(outcome, "第三十六条")
+    if kind == LetterKind.FEE:
+        return FEE_BASIS
+    if kind == LetterKind.CONSULTATION:
+        return LAW + CONSULTATION_ARTICLES.get(consultation_kind, "第三十二条")
+    return LAW + STEP_ARTICLES[kind]
+
+
+def remedies(kind: str, *, county_government: bool) -> tuple[str, str, str]:
+    """The reviewing government, the court and the remedies paragraph for a letter of ``kind``.
+
+    行政复议 within 60 days of receiving the decision, 行政诉讼 within 6 months. A department's or
+    township's act is reviewed by the county government (settings.GONGKAI_REVIEW_AUTHORITY) and
+    tried by the county court (settings.GONGKAI_COURT); the county government's own act goes to
+    the government above it and to the court that has jurisdiction (an intermediate court).
+    """
+    if county_government:
+        review, court = "上一级人民政府", "有管辖权的人民法院"
+    else:
+        review, court = settings.GONGKAI_REVIEW_AUTHORITY, settings.GONGKAI_COURT
+    word = DECISION_WORDS.get(kind, "")
+    if not word:
+        return review, court, ""
+    text = (
+        f"如对本{word}不服，可以自收到本{word}之日起60日内向{review}申请行政复议，"
+        f"或者在6个月内向{court}提起行政诉讼。"
+    )
+    return review, court, text
+
+
+def _context(facts: _Facts, *, kind: str, on: dt.date) -> dict[str, Any]:
+    outcome = outcomes.BY_CODE.get(facts.outcome)
+    review, court, remedy = remedies(kind, county_government=facts.unit_is_county)
+    organisation = facts.applicant_type != ApplicantType.NATURAL
+    return {
+        "letter_title": LetterKind(kind).label,
+        "year": str(on.year),
+        "tracking_no": facts.tracking_no,
+        "applicant_name": _text(facts.applicant_name),
+        "applicant_type": dict(ApplicantType.choices).get(facts.applicant_type, ""),
+        "applicant_you": "你单位" if organisation else "你",
+        "description": _text(facts.description),
+        "channel": dict(Channel.choices).get(facts.channel, ""),
+        "submitted_on": chinese_date(facts.submitted_on),
+        "received_on": chinese_date(facts.received_on),
+        "info_form": dict(InfoForm.choices).get(facts.info_form, ""),
+        "delivery_way": dict(DeliveryWay.choices).get(facts.delivery_way, ""),
+        "unit_name": facts.unit_name,
+        "letter_date": chinese_date(on),
+        "contact_person": facts.handler,
+        "contact_phone": "",
+        "due_on": chinese_date(facts.due_on),
+        "due_on_before_extension": chinese_date(facts.due_on_before_extension),
+        "extension_reason": _clause(facts.extension_reason),
+        "supplement_requested_on": chinese_date(facts.supplement_requested_on),
+        "supplement_items": _text(facts.supplement_items),
+        "supplement_deadline": chinese_date(facts.supplement_deadline),
+        "supplemented_on": chinese_date(facts.supplemented_on),
+        "consultation_party": _text(facts.consultation_party),
+        "consultation_kind": dict(ConsultationKind.choices).get(facts.consultation_kind, ""),
+        "consultation_is_agency": facts.consultation_kind == ConsultationKind.AGENCY,
+        "consultation_sent_on": chinese_date(facts.consultation_sent_on),
+        "consultation_reply_due": chinese_date(facts.consultation_reply_due),
+        "transfer_unit": facts.transfer_unit,
+        "transfer_tracking_no": facts.transfer_tracking_no,
+        "transfer_on": chinese_date(facts.transfer_on),
+        "fee_amount": _yuan(facts.fee_amount),
+        "fee_basis": _clause(facts.fee_basis),
+        "fee_notice_on": chinese_date(facts.fee_notice_on),
+        "fee_due_on": chinese_date(facts.fee_due_on),
+        "outcome_code": facts.outcome,
+        "outcome_group": (outcome.group or outcome.label.split("（")[0]) if outcome else "",
+        "outcome_label": outcome.label.split("（")[0] if outcome else "",
+        "article36_item": _article36_item(outcome),
+        "outcome_note": _clause(facts.outcome_note),
+        "replied_on": chinese_date(facts.replied_on),
+        "legal_basis": legal_basis(
+            kind, outcome=facts.outcome, consultation_kind=facts.consultation_kind
+        ),
+        "review_authority": review,
+        "court": court,
+        "remedies": remedy,
+    }
+
+
+# ------------------------------------------------------------------------------- facts
+
+
+def _last_event(application: Application, kind: str) -> ApplicationEvent | None:
+    return application.events.filter(kind=kind).order_by("-at", "-pk").first()
+
+
+def _extension_reason(event: ApplicationEvent | None) -> str:
+    """The reason recorded with the extension. application_extend keeps it only in the event's
+    note ("经…同意延期答复：<reason>；新的答复期限…"), so it is read back from there."""
+    if event is None:
+        return ""
+    if event.data.get("reason"):
+        return str(event.data["reason"])
+    found = re.search(r"同意延期答复：(.*)；新的答复期限", event.note, re.DOTALL)
+    reason = found.group(1) if found else ""
+    # The letter says "因<reason>，…".
+    for lead in ("因为", "由于", "因"):
+        if reason.startswith(lead):
+            return reason[len(lead) :]
+    return reason
+
+
+def _fee_basis(event: ApplicationEvent | None) -> str:
+    """How the fee was computed; application_fee_notice keeps it only in the event's note."""
+    if event is None:
+        return ""
+    if event.data.get("basis"):
+        return str(event.data["basis"])
+    found = re.search(r"缴费期限[^：]*：(.*)$", event.note, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def _due_before_extension(application: Application) -> dt.date | None:
+    if not application.extended or application.received_on is None:
+        return None
+    try:
+        return statutory.due_date(
+            application.received_on,
+            supplemented=application.supplemented_on,
+            pauses=pauses_of(application),
+            extended=False,
+            calendar=calendar(),
+        )
+    except statutory.UnknownYear:
+        return None
+
+
+def _facts(application: Application) -> _Facts:
+    supplement = _last_event(application, EventKind.SUPPLEMENT_REQUESTED)
+    supplement_data = supplement.data if supplement is not None else {}
+    deadline = application.supplement_deadline
+    # An imported application may lack the event; the field then holds the same date.
+    with contextlib.suppress(KeyError, ValueError):
+        deadline = dt.date.fromisoformat(str(supplement_data["deadline"]))
+    transfer = _last_event(application, EventKind.TRANSFERRED)
+    consultation = application.consultations.order_by("-sent_on", "-pk").first()
+    return _Facts(
+        tracking_no=application.tracking_no,
+        applicant_name=application.applicant_name,
+        applicant_type=application.applicant_type,
+        description=application.description,
+        channel=application.channel,
+        info_form=application.info_form,
+        delivery_way=application.delivery_way,
+        submitted_on=application.submitted_on,
+        received_on=application.received_on,
+        unit_name=application.unit.name,
+        unit_is_county=application.unit.kind == UnitKind.COUNTY,
+        handler=str(application.handler) if application.handler is not None else "",
+        due_on=application.due_on,
+        due_on_before_extension=_due_before_extension(application),
+        extension_reason=_extension_reason(_last_event(application, EventKind.EXTENDED)),
+        supplement_requested_on=application.supplement_requested_on,
+        supplement_items=str(supplement_data.get("items", "")),
+        supplement_deadline=deadline,
+        supplemented_on=application.supplemented_on,
+        consultation_party=consultation.party if consultation else "",
+        consultation_kind=consultation.kind if consultation else "",
+        consultation_sent_on=consultation.sent_on if consultation else None,
+        consultation_reply_due=consultation.reply_due if consultation else None,
+        transfer_unit=application.transferred_to.name if application.transferred_to else "",
+        transfer_tracking_no=str(transfer.data.get("successor", "")) if transfer else "",
+        transfer_on=transfer.on if transfer else None,
+        fee_amount=application.fee_amount if application.fee_notice_on else None,
+        fee_basis=_fee_basis(_last_event(application, EventKind.FEE_NOTICE)),
+        fee_notice_on=application.fee_notice_on,
+        fee_due_on=application.fee_due_on,
+        outcome=application.outcome,
+        outcome_note=application.outcome_note,
+        replied_on=application.replied_on,
+    )
+
+
+def letter_context(application: Application, *, kind: str, on: dt.date) -> dict[str, Any]:
+    """Return every field a letter of ``kind`` dated ``on`` may use (see LETTER_FIELDS).
+
+    Every field is always present (empty when the application has no such fact), so a template's
+    conditions never meet an undefined name. The applicant's full name is in it: letters go to
+    the applicant. Reads the application's events and consultations; changes nothing.
+    """
+    _check_kind(kind)
+    return _context(_facts(application), kind=kind, on=on)
+
+
+def _sample_facts(kind: str) -> list[_Facts]:
+    """Made-up facts covering every branch a built-in template of ``kind`` has, to try an
+    uploaded template on before accepting it."""
+    base = _Facts(
+        tracking_no="2024-00001",
+        applicant_name="王小明",
+        applicant_type=ApplicantType.NATURAL,
+        description="2024年本县城乡最低生活保障资金的分配文件",
+        channel=Channel.IN_PERSON,
+        info_form=InfoForm.ELECTRONIC,
+        delivery_way=DeliveryWay.EMAIL,
+        submitted_on=dt.date(2024, 10, 8),
+        received_on=dt.date(2024, 10, 8),
+        unit_name="县民政局",
+        unit_is_county=False,
+        handler="李明",
+        due_on=dt.date(2024, 12, 5),
+        due_on_before_extension=dt.date(2024, 11, 5),
+        extension_reason="所需信息涉及多个年度的档案，需要调取核对",
+        supplement_requested_on=dt.date(2024, 10, 10),
+        supplement_items="请写明所需文件的年度和文号",
+        supplement_deadline=dt.date(2024, 10, 24),
+        supplemented_on=dt.date(2024, 10, 14),
+        consultation_party="某某商贸有限公司",
+        consultation_kind=ConsultationKind.THIRD_PARTY,
+        consultation_sent_on=dt.date(2024, 10, 15),
+        consultation_reply_due=dt.date(2024, 11, 5),
+        transfer_unit="县住建局",
+        transfer_tracking_no="2024-00002",
+        transfer_on=dt.date(2024, 10, 10),
+        fee_amount=Decimal("300"),
+        fee_basis="本月第13件申请，按件计收",
+        fee_notice_on=dt.date(2024, 10, 15),
+        fee_due_on=dt.date(2024, 11, 12),
+        outcome_note="示例理由",
+        replied_on=dt.date(2024, 11, 4),
+    )
+    if kind == LetterKind.CONSULTATION:
+        return [base, replace(base, consultation_kind=ConsultationKind.AGENCY)]
+    codes = [o.code for o in outcomes.OUTCOMES if o.letter == kind]
+    if not codes:
+        return [base]
+    return [replace(base, outcome=code) for code in codes] + [
+        replace(base, outcome=codes[0], outcome_note="", supplemented_on=None)
+    ]
+
+
+def sample_letter_context(kind: str) -> dict[str, Any]:
+    """A made-up context for ``kind``, to preview a template without an application."""
+    _check_kind(kind)
+    return _context(_sample_facts(kind)[0], kind=kind, on=dt.date(2024, 11, 4))
+
+
+# ------------------------------------------------------------------------------- rendering
+
+
+def _render(template: bytes, context: dict[str, Any]) -> bytes:
+    """Fill a template in Jinja's sandbox with HTML/XML escaping (so "<" or "&" in a description
+    cannot break the document) and every field required."""
+    environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    document = DocxTemplate(io.BytesIO(template))
+    document.render(context, jinja_env=environment)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _problem(exc: Exception) -> str:
+    """Say in Chinese what is wrong with a template, quoting Jinja's own message."""
+    if isinstance(exc, UndefinedError):
+        found = re.search(r"'([^']+)' is undefined", str(exc))
+        if found:
+            return f"模板使用了不存在的字段“{found.group(1)}”"
+        return f"模板使用了不存在的字段或属性（{exc}）"
+    if isinstance(exc, SecurityError):
+        return "模板中含有不允许的操作"
+    if isinstance(exc, TemplateSyntaxError):
+        near = " ".join(line.strip() for line in getattr(exc, "docx_context", ()) if line.strip())
+        where = f"，出错位置附近的文字：“{near[:60]}”" if near else ""
+        return f"模板的占位符或条件写法有误（{exc.message}）{where}"
+    if isinstance(exc, TemplateError):
+        return f"模板有误（{exc}）"
+    return "文件无法作为Word模板读取"
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in LetterKind.values:
+        raise ValidationFailed("请选择文书类型。", log=f"unknown letter kind {kind!r}")
+
+
+def builtin_template_bytes(kind: str) -> bytes:
+    """The built-in template of ``kind`` (gongkai/applications/letter_templates/<kind>.docx)."""
+    _check_kind(kind)
+    return resources.files(TEMPLATE_PACKAGE).joinpath(f"{kind}.docx").read_bytes()
+
+
+def _stored_bytes(template: LetterTemplate) -> bytes:
+    try:
+        with template.file.open("rb") as handle:
+            data: bytes = handle.read()
+    except OSError as exc:
+        raise ValidationFailed(
+            f"县政务公开办上传的《{template.get_kind_display()}》模板文件已丢失，"
+            "请公开办重新上传，或恢复为内置模板。",
+            log=f"letter template {template.kind} file missing: {exc}",
+        ) from exc
+    return data
+
+
+def current_template_bytes(kind: str) -> bytes:
+    """The template letters of ``kind`` are made from now: the office's, else the built-in one."""
+    _check_kind(kind)
+    custom = LetterTemplate.objects.filter(kind=kind).first()
+    return _stored_bytes(custom) if custom is not None else builtin_template_bytes(kind)
+
+
+# ------------------------------------------------------------------------------- generating
+
+
+def _check_ready(application: Application, kind: str) -> None:
+    """Refuse a letter about a step the application has not been through."""
+    if kind in OUTCOME_KINDS:
+        outcome = application.outcome_info
+        if outcome is None:
+            raise InvalidTransition(
+                "该申请还没有办理结果，不能生成答复或告知文书。请先记录办理结果。",
+                log=f"letter {kind} without outcome",
+            )
+        if outcome.letter != kind:
+            raise InvalidTransition(
+                f"该申请的办理结果是“{outcome.label}”，应生成《{LetterKind(outcome.letter).label}》。",
+                log=f"letter {kind} for outcome {outcome.code}",
+            )
+        return
+    missing: dict[str, tuple[bool, str]] = {
+        LetterKind.SUPPLEMENT: (
+            application.supplement_requested_on is None,
+            "该申请没有告知补正，不能生成补正告知书。",
+        ),
+        LetterKind.EXTENSION: (
+            not application.extended,
+            "该申请没有延期答复，不能生成延期答复告知书。",
+        ),
+        LetterKind.CONSULTATION: (
+            not application.consultations.exists(),
+            "该申请没有征求意见，不能生成征求意见书。请先登记征求意见。",
+        ),
+        LetterKind.TRANSFER: (
+            application.transferred_to_id is None,
+            "该申请没有转办，不能生成转办告知书。",
+        ),
+        LetterKind.FEE: (
+            application.fee_notice_on is None,
+            "该申请没有发出收费通知，不能生成收费通知书。",
+        ),
+    }
+    absent, message = missing[kind]
+    if absent:
+        raise InvalidTransition(message, log=f"letter {kind}: step not taken")
+
+
+def _step_day(application: Application, kind: str) -> dt.date | None:
+    """The day of the step the letter notifies: a letter bears the date of the act."""
+    if kind in OUTCOME_KINDS:
+        return application.replied_on
+    if kind == LetterKind.SUPPLEMENT:
+        return application.supplement_requested_on
+    if kind == LetterKind.FEE:
+        return application.fee_notice_on
+    if kind == LetterKind.CONSULTATION:
+        consultation = application.consultations.order_by("-sent_on", "-pk").first()
+        return consultation.sent_on if consultation else None
+    event_kind = EventKind.EXTENDED if kind == LetterKind.EXTENSION else EventKind.TRANSFERRED
+    event = _last_event(application, event_kind)
+    return event.on if event else None
+
+
+@transaction.atomic
+def letter_generate(
+    *, actor: Actor, application: Application, kind: str, on: dt.date | None = None
+) -> Letter:
+    """Produce a letter of ``kind`` about ``application`` as a .docx and keep it as issued.
+
+    The letter is dated ``on``, by default the day of the step it notifies (the reply, the
+    supplement notice, the extension…). Preconditions: the actor handles the application's unit
+    (or is the office); the application went through that step, and a reply or closing notice
+    matches its outcome (Outcome.letter). Uses the office's template for ``kind`` if there is one,
+    else the built-in; an office template that fails to render is refused, naming the template,
+    and nothing is saved. Side effects: a Letter row with the file ``<tracking_no>-<kind>.docx``
+    and an audit entry.
+    """
+    _check_kind(kind)
+    application = Application.objects.select_related("unit", "transferred_to", "handler").get(
+        pk=application.pk
+    )
+    if actor is not None:
+        permissions.require(
+            permissions.can_handle_applications_of(actor, application.unit),
+            "只有承办单位的承办人或县政务公开办可以生成该申请的文书。",
+        )
+    _check_ready(application, kind)
+    day = on or _step_day(application, kind) or clock.today()
+    if day > clock.today():
+        raise ValidationFailed("文书日期不能晚于今天。", log=f"letter dated in the future: {day}")
+    if application.received_on is not None and day < application.received_on:
+        raise ValidationFailed(
+            f"文书日期不能早于收到申请之日（{chinese_date(application.received_on)}）。",
+            log=f"letter dated before receipt: {day}",
+        )
+    context = letter_context(application, kind=kind, on=day)
+    if not context["contact_person"] and actor is not None:
+        context["contact_person"] = str(actor)
+    custom = LetterTemplate.objects.filter(kind=kind).first()
+    if custom is None:
+        data = _render(builtin_template_bytes(kind), context)
+    else:
+        try:
+            data = _render(_stored_bytes(custom), context)
+        except ValidationFailed:
+            raise
+        except Exception as exc:
+            raise ValidationFailed(
+                f"县政务公开办上传的《{custom.get_kind_display()}》模板无法生成文书：{_problem(exc)}。"
+                "请公开办修改模板后重新上传，或恢复为内置模板。",
+                log=f"letter template {kind} failed: {exc!r}",
+            ) from exc
+    letter = Letter(application=application, kind=kind, issued_on=day, actor=actor)
+    letter.file.save(f"{application.tracking_no}-{kind}.docx", ContentFile(data), save=False)
+    letter.save()
+    audit(
+        actor=actor,
+        action="application.letter",
+        target=application,
+        unit_code=application.unit.code,
+        summary=f"{application.tracking_no} 生成{LetterKind(kind).label}",
+        data={"letter": letter.pk, "kind": kind, "template": "office" if custom else "builtin"},
+    )
+    return letter
+
+
+# ------------------------------------------------------------------------------- templates
+
+
+def _may_manage(actor: Actor) -> None:
+    if actor is not None:
+        permissions.require(
+            permissions.can_manage_letter_templates(actor),
+            "文书模板由县政务公开办统一管理。",
+            log="letter templates: not office",
+        )
+
+
+def _check_docx(data: bytes) -> None:
+    """Refuse anything that is not a Word .docx (an old .doc, a PDF, a renamed file)."""
+    if len(data) > settings.GONGKAI_MAX_UPLOAD_BYTES:
+        raise ValidationFailed("模板文件过大，请删除其中的图片等内容后重新上传。", log="too big")
+    not_docx = ValidationFailed(
+        "上传的文件不是Word文档（.docx）。请在Word中“另存为”“Word文档（*.docx）”后重新上传。",
+        log="letter template is not a docx",
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            entries = package.infolist()
+    except zipfile.BadZipFile as exc:
+        raise not_docx from exc
+    if "word/document.xml" not in {entry.filename for entry in entries}:
+        raise not_docx
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise ValidationFailed(
+            "模板文件过大，请删除其中的图片等内容后重新上传。", log="unpacks big"
+        )
+
+
+def _delete_later(storage: Storage, name: str) -> None:
+    """Remove a replaced template's file once the change is committed (never before: a rollback
+    would leave the row pointing at nothing)."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def letter_template_upload(
+    *, actor: Actor, kind: str, data: bytes, note: str = ""
+) -> LetterTemplate:
+    """Make an office-edited .docx the template of ``kind`` for every unit, replacing the
+    previous one.
+
+    Office only. The file must be a real .docx and must render with made-up data for every
+    outcome the kind covers, so a broken template (an unclosed ``{{``, a misspelt field) is
+    refused now, with Jinja's complaint in the message, instead of when a handler needs a letter.
+    Side effects: the LetterTemplate row and its file, the old file removed after commit, audit.
+    """
+    _may_manage(actor)
+    _check_kind(kind)
+    _check_docx(data)
+    for facts in _sample_facts(kind):
+        try:
+            _render(data, _context(facts, kind=kind, on=dt.date(2024, 11, 4)))
+        except Exception as exc:
+            raise ValidationFailed(
+                f"模板无法使用：{_problem(exc)}。请修改后重新上传；在此之前继续使用现有模板。",
+                log=f"letter template {kind} refused: {exc!r}",
+            ) from exc
+    template = LetterTemplate.objects.select_for_update().filter(kind=kind).first()
+    old = template.file.name if template is not None else ""
+    if template is None:
+        template = LetterTemplate(kind=kind)
+    template.note = note.strip()[:200]
+    template.file.save(f"{kind}.docx", ContentFile(data), save=False)
+    template.save()
+    if old and old != template.file.name:
+        _delete_later(template.file.storage, old)
+    audit(
+        actor=actor,
+        action="letter_template.upload",
+        target=template,
+        summary=f"上传《{LetterKind(kind).label}》模板" + (f"：{template.note}" if note else ""),
+        data={"kind": kind, "bytes": len(data)},
+    )
+    return template
+
+
+@transaction.atomic
+def letter_template_reset(*, actor: Actor, kind: str) -> None:
+    """Go back to the built-in template of ``kind`` (office only); nothing to do if the office
+    never replaced it. Letters already issued keep their own files."""
+    _may_manage(actor)
+    _check_kind(kind)
+    template = LetterTemplate.objects.select_for_update().filter(kind=kind).first()
+    if template is None:
+        return
+    audit(
+        actor=actor,
+        action="letter_template.reset",
+        target=template,
+        summary=f"《{LetterKind(kind).label}》恢复为内置模板",
+        data={"kind": kind},
+    )
+    storage, name = template.file.storage, template.file.name
+    template.delete()
+    if name:
+        _delete_later(storage, name)
