@@ -3,13 +3,24 @@ and staff in each role."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps
 
 from gongkai.catalog.models import Domain
 from gongkai.orgs.models import Role, Unit, UnitKind, User
 from tests.factories import DomainFactory, MembershipFactory, UnitFactory, UserFactory
+
+_STANDARD_DATA = importlib.import_module(
+    "gongkai.publications.migrations.0002_standard_topics_and_columns"
+)
+
+
+def restore_reference_data() -> None:
+    """Re-create the rows data migrations made (standard topics and columns) after a flush."""
+    _STANDARD_DATA.forwards(apps, None)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Fixtures of the API tests: published information made through the services."""
 
-from tests.portal.publishing import media_root, publish, publish_other, standard_columns
+from tests.portal.publishing import media_root, publish, publish_other
 
-__all__ = ["media_root", "publish", "publish_other", "standard_columns"]
+__all__ = ["media_root", "publish", "publish_other"]

@@ -1,14 +1,12 @@
 """The demo county: `gongkai demo` loads 石城县 from the seeds, idempotently, through the services.
 
-Loading takes a few seconds, so the county is loaded once for this module (and flushed after);
+Loading takes a few seconds, so the county is loaded once for the package (tests/demo/conftest.py);
 each test runs in its own transaction on top of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -53,21 +51,6 @@ SEED_002_PILOT_DOMAINS = [
     "公共法律服务", "扶贫", "救灾", "食品药品监管", "城市综合执法", "就业", "社会保险", "社会救助",
     "养老服务", "户籍管理", "涉农补贴", "义务教育", "卫生健康", "市政服务",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    out = StringIO()
-    with django_db_blocker.unblock():
-        call_command("demo", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def demo(demo_output: str, db: Any) -> str:
-    return demo_output
 
 
 def _snapshot() -> dict[str, int]:

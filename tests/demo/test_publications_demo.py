@@ -1,21 +1,18 @@
 """The demo county's published information: the five seeds with their real metadata, a few
 thousand generated items filed under the catalogs, and items at each step of the workflow.
 
-Loading takes a while, so the county is loaded once for this module (and flushed after); each
+Loading takes a while, so the county is loaded once for the package (tests/demo/conftest.py); each
 test runs in its own transaction on top of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
@@ -34,19 +31,13 @@ from gongkai.demo.publications import (
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.publications import checks, selectors, services
 from gongkai.publications.models import (
-    Column,
     DocKind,
     Publication,
     PublicationStatus,
     PublicationVersion,
-    TopicCategory,
     Validity,
 )
 from gongkai.publications.search import TABLE, search
-
-STANDARD = importlib.import_module(
-    "gongkai.publications.migrations.0002_standard_topics_and_columns"
-)
 
 SEEDS = {
     "002": {
@@ -86,25 +77,6 @@ SEEDS = {
         "written_on": dt.date(2022, 6, 17),
     },
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    out = StringIO()
-    with django_db_blocker.unblock():
-        if not TopicCategory.objects.exists() or not Column.objects.exists():
-            # tests/demo/test_demo.py flushes the database after its module, which also deletes
-            # the standard topics and columns migration 0002 made.
-            STANDARD.forwards(apps, None)
-        call_command("demo", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture
-def demo(demo_output: str, db: Any) -> str:
-    return demo_output
 
 
 def seed(number: str) -> Publication:

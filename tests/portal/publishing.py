@@ -7,14 +7,12 @@ Import the fixtures into a conftest (``from tests.portal.publishing import ...``
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from django.apps import apps
 
 from gongkai.catalog.models import CatalogItem
 from gongkai.orgs.models import Role, Unit, User
@@ -69,17 +67,6 @@ def staff_of(unit: Unit, prefix: str) -> tuple[User, User]:
     reviewer: User = UserFactory(username=f"{prefix}_reviewer")
     MembershipFactory(user=reviewer, unit=unit, role=Role.REVIEWER)
     return editor, reviewer
-
-
-@pytest.fixture(autouse=True)
-def standard_columns(db: Any) -> None:
-    """The standard topics and columns, which a data migration creates. tests/demo flushes the
-    database after its module, deleting them for every later test; put them back (idempotent)."""
-    if not Column.objects.exists() or not TopicCategory.objects.exists():
-        migration = importlib.import_module(
-            "gongkai.publications.migrations.0002_standard_topics_and_columns"
-        )
-        migration.forwards(apps, None)
 
 
 @pytest.fixture(autouse=True)

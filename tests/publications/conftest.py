@@ -4,11 +4,9 @@ services as staff would make them (the department's editor drafts, its reviewer 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
 
 from gongkai.orgs.models import Unit, User
 from gongkai.publications import services
@@ -25,23 +23,6 @@ from gongkai.publications.models import (
 # must show it masked.
 ID_NUMBER = "360735198506151233"
 ID_MASKED = "360735********1233"
-_STANDARD = importlib.import_module(
-    "gongkai.publications.migrations.0002_standard_topics_and_columns"
-)
-
-
-@pytest.fixture(autouse=True)
-def _standard_topics_and_columns(request: pytest.FixtureRequest) -> None:
-    """Put back the topics and columns of migration 0002 when a test needs the database.
-
-    tests/demo/test_demo.py flushes the database after its module, which also deletes the rows
-    data migrations made; without this, every publication test run after it would fail.
-    """
-    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
-        return
-    request.getfixturevalue("db")
-    if not TopicCategory.objects.exists() or not Column.objects.exists():
-        _STANDARD.forwards(apps, None)
 
 
 def publication_values(**overrides: Any) -> dict[str, Any]:

@@ -1,0 +1,34 @@
+"""The demo county, loaded once for the whole tests/demo package.
+
+Loading takes ten-odd seconds, so every module here shares one load; each test runs in its own
+transaction on top of it. Afterwards the database is flushed and the reference data that data
+migrations create (standard topics and columns) is put back, so later packages find the database
+as migrations left it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from tests.conftest import restore_reference_data
+
+
+@pytest.fixture(scope="package")
+def demo_output(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    out = StringIO()
+    with django_db_blocker.unblock():
+        call_command("demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        restore_reference_data()
+
+
+@pytest.fixture
+def demo(demo_output: str, db: Any) -> str:
+    return demo_output
