@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gongkai.portal.urls")),
     path("staff/publications/", include("gongkai.publications.urls")),
+    path("staff/applications/", include("gongkai.applications.urls")),
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),
     path(

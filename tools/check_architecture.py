@@ -21,7 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "gongkai"
 PURE_APPS = {"clock", "textcheck"}
 COMPOSERS = {"portal", "api"}
-RESTRICTED_MODELS = {"Catalog", "CatalogItem", "CatalogEvent", "Membership", "AuditEntry"}
+RESTRICTED_MODELS = {
+    "Catalog",
+    "CatalogItem",
+    "CatalogEvent",
+    "Membership",
+    "AuditEntry",
+    "Application",
+    "ApplicationEvent",
+    "Consultation",
+    "Letter",
+}
 GRAB_BAGS = {"utils.py", "helpers.py", "helper.py", "misc.py", "common.py"}
 
 

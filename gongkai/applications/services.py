@@ -24,6 +24,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from gongkai import clock as statutory
 from gongkai.applications import outcomes
 from gongkai.applications.models import (
+    OPEN_STAGES,
     ApplicantType,
     Application,
     ApplicationEvent,
@@ -95,10 +96,23 @@ def _lock(application: Application) -> Application:
     )
 
 
+STEP_VERBS: dict[str, str] = {
+    Stage.REGISTERED: "确认收到或登记",
+    Stage.SUPPLEMENT: "告知补正",
+    Stage.HANDLING: "进入办理",
+    Stage.FEE_NOTICE: "发出收费通知",
+    Stage.REPLIED: "答复",
+    Stage.DELIVERED: "记录送达",
+    Stage.ARCHIVED: "归档",
+    Stage.TRANSFERRED: "转办",
+    Stage.CLOSED: "终止办理",
+}
+
+
 def _move(application: Application, stage: str) -> None:
     if not application.can_move_to(stage):
         raise InvalidTransition(
-            f"申请当前处于“{application.get_stage_display()}”阶段，不能{Stage(stage).label}。",
+            f"申请当前处于“{application.get_stage_display()}”阶段，不能{STEP_VERBS.get(stage, stage)}。",
             log=f"application {application.pk}: {application.stage} -> {stage} not allowed",
         )
     application.stage = stage
@@ -171,12 +185,19 @@ def recompute_due_dates(application: Application) -> None:
         application.supplement_notice_due = None
         return
     cal = calendar()
+    waiting = (
+        application.supplement_requested_on is not None and application.supplemented_on is None
+    )
     try:
         application.supplement_notice_due = statutory.supplement_notice_due(
             application.received_on, calendar=cal
         )
     except statutory.UnknownYear:
         application.supplement_notice_due = None
+    if waiting:
+        # 条例第三十条: the period runs afresh from the supplement; until it comes there is none.
+        application.due_on = None
+        return
     try:
         application.due_on = statutory.due_date(
             application.received_on,
@@ -463,15 +484,19 @@ def application_lapse(*, actor: Actor, application: Application, on: dt.date) ->
 
 
 @transaction.atomic
-def application_accept(*, actor: Actor, application: Application) -> Application:
+def application_accept(
+    *, actor: Actor, application: Application, on: dt.date | None = None
+) -> Application:
     """Start handling a registered application (审核 done, 办理 begins) and take it on."""
     application = _lock(application)
     _may_handle(actor, application)
+    on = on or clock.today()
+    _check_day(application, on, "受理日期")
     _move(application, Stage.HANDLING)
     if actor is not None:
         application.handler = actor
     _save(application)
-    _event(application, EventKind.ACCEPTED, actor, clock.today(), public=True)
+    _event(application, EventKind.ACCEPTED, actor, on, public=True)
     return application
 
 
@@ -768,4 +793,59 @@ def applicant_details(*, actor: User, application: Application) -> dict[str, str
             "address",
             "postcode",
         )
+    }
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@transaction.atomic
+def applications_refresh_due_dates(*, actor: Actor, dry_run: bool = False) -> dict[str, Any]:
+    """Recompute the due dates of every open application, e.g. after the office imported a new
+    year's working-day calendar (office only). Stages do not change; each changed date is audited.
+    """
+    _allowed(actor, permissions.can_manage_calendar(actor), "只有县政务公开办可以重新计算期限。")
+    checked = undated = 0
+    changes: list[dict[str, Any]] = []
+    found = (
+        Application.objects.filter(stage__in=OPEN_STAGES)
+        .select_for_update(of=("self",))
+        .select_related("unit")
+        .prefetch_related("consultations")
+    )
+    for application in found:
+        checked += 1
+        before = (application.due_on, application.supplement_notice_due)
+        recompute_due_dates(application)
+        after = (application.due_on, application.supplement_notice_due)
+        if application.received_on is not None and application.due_on is None:
+            undated += 1
+        if before == after:
+            continue
+        changes.append(
+            {
+                "tracking_no": application.tracking_no,
+                "due_on": [_day(before[0]), _day(after[0])],
+                "supplement_notice_due": [_day(before[1]), _day(after[1])],
+            }
+        )
+        if dry_run:
+            continue
+        application.save(update_fields=["due_on", "supplement_notice_due", "updated_at"])
+        audit(
+            actor=actor,
+            action="application.recompute",
+            target=application,
+            unit_code=application.unit.code,
+            summary=f"{application.tracking_no} 重新计算期限：{_day(before[0]) or '待定'} → "
+            f"{_day(after[0]) or '待定'}",
+        )
+    return {
+        "checked": checked,
+        "changed": len(changes),
+        # Still 期限待定: their period reaches a year with no working-day calendar yet.
+        "undated": undated,
+        "dry_run": dry_run,
+        "changes": changes,
     }

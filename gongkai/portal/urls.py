@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from gongkai.applications.views import public as applications
 from gongkai.portal import feeds
 from gongkai.portal.views import accessibility, catalog, disclosure, home, search
 
@@ -36,6 +37,10 @@ urlpatterns = [
     path("xxgk/year/<int:year>/", disclosure.browse_year, name="browse_year"),
     path("xxgk/normative/", disclosure.normative, name="normative"),
     path("search/", search.search, name="search"),
+    # Disclosure on application (依申请公开): apply online and follow the application.
+    path("apply/", applications.apply, name="apply"),
+    path("apply/done/", applications.apply_done, name="apply_done"),
+    path("apply/track/", applications.track, name="apply_track"),
     # Atom feeds.
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/unit/<str:code>/", feeds.UnitFeed(), name="feed_unit"),

@@ -131,6 +131,8 @@ def test_supplement_restarts_the_period(department: Unit, handler: User) -> None
         deadline=D(2024, 10, 15),
         items="请写明所需文件的年份和文号",
     )
+    application.refresh_from_db()
+    assert application.due_on is None  # the period restarts on the supplement (条例第三十条)
     with pytest.raises(InvalidTransition):
         services.application_request_supplement(
             actor=handler,

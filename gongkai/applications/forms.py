@@ -1,0 +1,381 @@
+"""Forms of the application pages: the public application form (条例第二十九条), the staff
+register form, one small form per step, the list's filters and the uploads.
+
+Forms only parse and check the shape of what people typed; the services decide whether a step is
+allowed and valid (``gongkai.applications.services``). Field names are the services' keyword
+arguments, so a view passes ``form.cleaned_data`` straight on. No form saves anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from gongkai import textcheck
+from gongkai.applications import outcomes, services
+from gongkai.applications.models import (
+    ApplicantType,
+    Channel,
+    ConsultationKind,
+    DeliveryWay,
+    InfoForm,
+    LetterKind,
+    Stage,
+)
+from gongkai.core import clock
+from gongkai.orgs.models import Unit, UnitKind, User
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ID_CARD = "居民身份证"
+CREDIT_CODE = "统一社会信用代码"
+ID_KINDS = [
+    (ID_CARD, _("居民身份证")),
+    (CREDIT_CODE, _("统一社会信用代码（营业执照等）")),
+    ("护照", _("护照")),
+    ("港澳台居民居住证", _("港澳台居民居住证")),
+    ("其他", _("其他身份证明")),
+]
+APPLICANT_TYPES: list[tuple[Any, Any]] = [
+    (_("自然人"), [(ApplicantType.NATURAL.value, ApplicantType.NATURAL.label)]),
+    (
+        _("法人或其他组织"),
+        [(t.value, t.label) for t in ApplicantType if t != ApplicantType.NATURAL],
+    ),
+]
+UNIT_GROUPS = [
+    (_("县人民政府"), {UnitKind.COUNTY}),
+    (_("县直部门"), {UnitKind.DEPARTMENT}),
+    (_("驻县单位"), {UnitKind.STATIONED}),
+    (_("乡镇（社区）"), {UnitKind.TOWNSHIP, UnitKind.COMMUNITY}),
+]
+# Channels staff register; online applications come in through the portal.
+REGISTER_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.ONLINE]
+
+
+def _today() -> Any:
+    return clock.today()
+
+
+def _day(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=_DATE, **kwargs)
+
+
+def unit_choices(units: Iterable[Unit]) -> list[tuple[Any, Any]]:
+    """Units grouped as the public knows them: the county government, departments, stationed
+    units, townships."""
+    units = list(units)
+    groups: list[tuple[Any, Any]] = [("", _("请选择受理机关"))]
+    for label, kinds in UNIT_GROUPS:
+        members = [(str(u.pk), u.name) for u in units if u.kind in kinds]
+        if members:
+            groups.append((label, members))
+    return groups
+
+
+def outcome_choices() -> list[tuple[Any, Any]]:
+    """The outcomes a reply may record, grouped as in the annual report (不予公开, 无法提供,
+    不予处理, 其他处理); 予以公开 and 部分公开 stand alone."""
+    choices: list[tuple[Any, Any]] = [("", _("请选择办理结果"))]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for outcome in outcomes.OUTCOMES:
+        if outcome.code not in outcomes.REPLY_CODES:
+            continue
+        if not outcome.group:
+            choices.append((outcome.code, outcome.label))
+        else:
+            if outcome.group not in groups:
+                groups[outcome.group] = []
+                choices.append((outcome.group, groups[outcome.group]))
+            groups[outcome.group].append((outcome.code, outcome.label))
+    return choices
+
+
+class _Form(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ApplicantForm(_Form):
+    """What 条例第二十九条 requires of an application: who applies (name, identity document,
+    contact), which information, and in which form and way it is wanted."""
+
+    unit = forms.ChoiceField(label=_("受理机关"))
+    applicant_type = forms.ChoiceField(
+        label=_("申请人类型"), choices=APPLICANT_TYPES, widget=forms.RadioSelect
+    )
+    applicant_name = forms.CharField(
+        label=_("姓名或名称"), max_length=200, help_text=_("自然人填写姓名；法人或其他组织填写全称")
+    )
+    id_kind = forms.ChoiceField(label=_("身份证明类型"), choices=ID_KINDS)
+    id_number = forms.CharField(label=_("身份证明号码"), max_length=64)
+    contact_name = forms.CharField(
+        label=_("联系人"), max_length=100, required=False, help_text=_("法人或其他组织填写")
+    )
+    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    address = forms.CharField(label=_("通信地址"), max_length=300, required=False)
+    postcode = forms.CharField(label=_("邮政编码"), max_length=10, required=False)
+    description = forms.CharField(
+        label=_("所需政府信息的名称、文号或者便于查询的其他特征性描述"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    info_form = forms.ChoiceField(
+        label=_("信息的载体形式"),
+        choices=InfoForm.choices,
+        initial=InfoForm.ELECTRONIC,
+        widget=forms.RadioSelect,
+    )
+    delivery_way = forms.ChoiceField(
+        label=_("获取信息的方式"), choices=DeliveryWay.choices, initial=DeliveryWay.EMAIL
+    )
+
+    def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._units = {str(u.pk): u for u in units}
+        field = cast(forms.ChoiceField, self.fields["unit"])
+        field.choices = unit_choices(units)
+        if len(units) == 1:
+            field.initial = str(units[0].pk)
+
+    def clean_unit(self) -> Unit:
+        return self._units[self.cleaned_data["unit"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, number = data.get("id_kind"), data.get("id_number", "").strip()
+        if kind == ID_CARD and number and not textcheck.is_id_number(number):
+            self.add_error("id_number", _("居民身份证号码有误，请核对（18位，最后一位可能是X）。"))
+        if kind == CREDIT_CODE and number and not textcheck.is_uscc(number.upper()):
+            self.add_error("id_number", _("统一社会信用代码有误，请核对（18位）。"))
+        if not any(data.get(name) for name in ("phone", "email", "address")):
+            self.add_error(None, _("请至少填写一种联系方式：联系电话、电子邮箱或通信地址。"))
+        return data
+
+    def applicant_fields(self) -> list[forms.BoundField]:
+        names = ["applicant_name", "id_kind", "id_number", "contact_name"]
+        return [self[name] for name in names]
+
+    def contact_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("phone", "email", "address", "postcode")]
+
+    def request_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("description", "info_form", "delivery_way")]
+
+    def values(self) -> dict[str, Any]:
+        """The applicant's data in the shape the services take (services.APPLICANT_FIELDS)."""
+        return {name: self.cleaned_data[name] for name in services.APPLICANT_FIELDS}
+
+
+class RegisterForm(ApplicantForm):
+    """An application handed in, posted or faxed, registered by staff; the receipt date follows
+    from the channel and these dates (条例第三十一条)."""
+
+    channel = forms.ChoiceField(label=_("提交方式"), choices=REGISTER_CHANNELS)
+    submitted_on = _day(_("提交日期"), initial=_today, help_text=_("当面提交的，即收到申请之日"))
+    signed_for_on = _day(
+        _("签收日期"),
+        required=False,
+        help_text=_("以邮寄方式（需签收）提交的，签收之日为收到申请之日"),
+    )
+    confirmed_on = _day(
+        _("确认日期"),
+        required=False,
+        help_text=_("平常信函或传真提交的，与申请人确认之日为收到申请之日"),
+    )
+
+    def receipt_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("channel", "submitted_on", "signed_for_on", "confirmed_on")]
+
+
+class ApplicationFilterForm(_Form):
+    """The queue's filters; anything unrecognised is ignored rather than refused."""
+
+    stage = forms.ChoiceField(
+        label=_("办理阶段"), choices=[("", _("全部")), *Stage.choices], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部")
+    )
+    handler = forms.ModelChoiceField(
+        label=_("承办人"), queryset=User.objects.none(), required=False, empty_label=_("全部")
+    )
+    overdue = forms.BooleanField(label=_("只看已逾期的"), required=False)
+    within = forms.IntegerField(
+        label=_("N个工作日内到期"), min_value=0, max_value=60, required=False
+    )
+
+    def __init__(self, *args: Any, units: Any, handlers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units  # type: ignore[type-arg]
+        cast(forms.ModelChoiceField, self.fields["handler"]).queryset = handlers  # type: ignore[type-arg]
+
+
+# ------------------------------------------------------------------------------- steps
+
+
+class OnForm(_Form):
+    on = _day(_("日期"), initial=_today)
+
+
+class ConfirmForm(_Form):
+    on = _day(_("与申请人确认的日期"), initial=_today)
+
+
+class AcceptForm(_Form):
+    """Accepting takes no input: it happens today, by the person who clicks."""
+
+
+class SupplementForm(_Form):
+    on = _day(_("告知日期"), initial=_today)
+    deadline = _day(_("补正期限"))
+    items = forms.CharField(
+        label=_("需要补正的事项"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SupplementedForm(_Form):
+    on = _day(_("收到补正之日"), initial=_today)
+    note = forms.CharField(label=_("说明"), max_length=2000, required=False)
+
+
+class TransferForm(_Form):
+    to_unit = forms.ModelChoiceField(
+        label=_("转至"), queryset=Unit.objects.none(), empty_label=_("请选择单位")
+    )
+    on = _day(_("转办日期"), initial=_today)
+    note = forms.CharField(label=_("转办理由"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["to_unit"]).queryset = units  # type: ignore[type-arg]
+
+
+class ConsultForm(_Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=ConsultationKind.choices)
+    party = forms.CharField(label=_("征求对象"), max_length=200)
+    sent_on = _day(_("征求意见书送达日期"), initial=_today)
+
+
+class AnsweredForm(_Form):
+    on = _day(_("收到意见日期"), initial=_today, help_text=_("逾期未提出意见的，填写意见期限"))
+    answer = forms.CharField(
+        label=_("意见"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtendForm(_Form):
+    on = _day(_("同意延期日期"), initial=_today)
+    approved_by = forms.CharField(label=_("批准人（政府信息公开工作机构负责人）"), max_length=100)
+    reason = forms.CharField(label=_("延期理由"), max_length=2000)
+
+
+class FeeForm(_Form):
+    on = _day(_("收费通知日期"), initial=_today)
+    amount = forms.DecimalField(
+        label=_("收费金额（元）"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
+    )
+    basis = forms.CharField(label=_("收费依据"), max_length=2000)
+
+
+FEE_METHODS = [
+    ("request", _("按件计收（申请人本自然月内的申请件数）")),
+    ("page", _("按量计收（页数）")),
+]
+
+
+class FeeCalculatorForm(_Form):
+    """国办函〔2020〕109号 fee tiers, computed with gongkai.applications.fees."""
+
+    fee_method = forms.ChoiceField(label=_("计收方式"), choices=FEE_METHODS)
+    fee_count = forms.IntegerField(label=_("件数或页数"), min_value=0, max_value=100000)
+
+
+class ReplyForm(_Form):
+    on = _day(_("答复日期"), initial=_today)
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=outcome_choices)
+    note = forms.CharField(
+        label=_("理由或说明"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予公开、部分公开和不予处理须说明理由"),
+    )
+
+
+class DeliverForm(_Form):
+    on = _day(_("送达日期"), initial=_today)
+    way = forms.ChoiceField(label=_("送达方式"), choices=DeliveryWay.choices)
+
+
+class LetterForm(_Form):
+    kind = forms.ChoiceField(label=_("文书"), choices=LetterKind.choices)
+
+
+class TrackForm(_Form):
+    tracking_no = forms.CharField(label=_("申请编号"), max_length=32)
+    code = forms.CharField(
+        label=_("查询码"),
+        max_length=32,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+
+# ------------------------------------------------------------------------------- uploads
+
+
+def _check_upload(upload: UploadedFile, *, magic: bytes, what: Any) -> UploadedFile:
+    if upload.size is None or upload.size > settings.GONGKAI_MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("文件过大：最大允许%(limit)sMB。"),
+            params={"limit": f"{settings.GONGKAI_MAX_UPLOAD_BYTES / 1024 / 1024:g}"},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(len(magic))
+    upload.seek(0)
+    if head.startswith(OLE2_MAGIC):
+        raise forms.ValidationError(
+            _("这是旧版Office文件，请另存为%(what)s格式后再上传。"),
+            params={"what": what},
+            code="old",
+        )
+    if head != magic:
+        raise forms.ValidationError(
+            _("上传的文件不是有效的%(what)s文件，请检查后重新选择。"),
+            params={"what": what},
+            code="bad_file",
+        )
+    return upload
+
+
+class RegisterImportForm(_Form):
+    file = forms.FileField(
+        label=_("登记台账（.xlsx）"),
+        help_text=_(
+            "表头须包括：申请编号、收到日期、申请人类型、申请人、申请内容、承办单位、办理结果、答复日期；可有提交方式。"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        return _check_upload(self.cleaned_data["file"], magic=ZIP_MAGIC, what="Excel（.xlsx）")
+
+
+class TemplateUploadForm(_Form):
+    file = forms.FileField(
+        label=_("模板文件（.docx）"), widget=forms.ClearableFileInput(attrs={"accept": ".docx"})
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean_file(self) -> UploadedFile:
+        return _check_upload(self.cleaned_data["file"], magic=ZIP_MAGIC, what="Word（.docx）")

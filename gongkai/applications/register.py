@@ -1,0 +1,452 @@
+"""Import the registers offices kept before gongkai (依申请公开登记台账, an Excel workbook).
+
+A register is one sheet whose header row (within its first rows) holds 申请编号, 收到日期,
+申请人类型, 申请人, 申请内容, 承办单位, 办理结果 and 答复日期; an optional 提交方式 column says how
+the application came in (当面提交 when absent). 申请人类型 is one of the six applicant columns of
+the annual report, 承办单位 a unit's name (or code), 办理结果 one of the report's outcome labels,
+blank while the application is still in handling.
+
+All or nothing: every bad cell is reported with its sheet, row and column
+(gongkai.catalog.excel.CellProblem) and nothing is created. Imported applications are ordinary
+applications (imported=True) with an IMPORTED event, so they count in every statistic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from gongkai.applications import outcomes, services
+from gongkai.applications.models import (
+    ApplicantType,
+    Application,
+    ApplicationEvent,
+    Channel,
+    EventKind,
+    Stage,
+    TrackingSequence,
+)
+from gongkai.catalog.excel import MAX_UNPACKED_BYTES, CellProblem, WorkbookRejected
+from gongkai.core import clock
+from gongkai.core.audit import audit
+from gongkai.orgs import permissions
+from gongkai.orgs.models import Role, Unit, UnitKind, User
+
+HEADER_SCAN_ROWS = 10
+REQUIRED = [
+    "申请编号",
+    "收到日期",
+    "申请人类型",
+    "申请人",
+    "申请内容",
+    "承办单位",
+    "办理结果",
+    "答复日期",
+]
+OPTIONAL = ["提交方式"]
+HANDLING_KINDS = frozenset(
+    {
+        UnitKind.COUNTY,
+        UnitKind.DEPARTMENT,
+        UnitKind.STATIONED,
+        UnitKind.TOWNSHIP,
+        UnitKind.COMMUNITY,
+    }
+)
+# Outcomes that end an application without a reply letter: it is closed, not replied.
+CLOSING_OUTCOMES = frozenset({"lapsed", "fee_unpaid"})
+# Numbers gongkai gives out itself ("2024-00017"); an imported one reserves its number.
+OWN_NUMBER = re.compile(r"^(\d{4})-(\d+)$")
+_APPLICANT_TYPES = {t.label: t.value for t in ApplicantType}
+_APPLICANT_TYPES.update(
+    {f"法人或其他组织{t.label}": t.value for t in ApplicantType if t != ApplicantType.NATURAL}
+)
+_CHANNELS = {c.label: c.value for c in Channel} | {
+    "当面": Channel.IN_PERSON,
+    "邮寄": Channel.REGISTERED_POST,
+    "挂号信": Channel.REGISTERED_POST,
+    "信函": Channel.ORDINARY_POST,
+    "网上": Channel.ONLINE,
+    "网络": Channel.ONLINE,
+}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NAME_LIMIT = Application._meta.get_field("applicant_name").max_length or 200
+_NUMBER_LIMIT = Application._meta.get_field("tracking_no").max_length or 32
+
+
+@dataclass
+class _Row:
+    row: int
+    tracking_no: str
+    received_on: dt.date
+    applicant_type: str
+    applicant_name: str
+    description: str
+    unit: Unit
+    outcome: str
+    replied_on: dt.date | None
+    channel: str
+
+    @property
+    def stage(self) -> str:
+        if not self.outcome:
+            return Stage.HANDLING
+        return Stage.CLOSED if self.outcome in CLOSING_OUTCOMES else Stage.REPLIED
+
+
+def _label(value: object) -> str:
+    text = re.sub(r"\s+", "", _text(value))
+    return text.replace("(", "（").replace(")", "）")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("_x000D_", "").strip()
+
+
+def _date(value: object) -> dt.date | None:
+    """A date cell as people fill it in: an Excel date, 2024-03-05, 2024/3/5, 2024.3.5,
+    2024年3月5日 or 20240305. None when it is none of these."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _open(data: bytes) -> Any:
+    not_a_workbook = WorkbookRejected(
+        [
+            CellProblem(
+                "",
+                0,
+                "",
+                "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx格式后重新导入。",
+            )
+        ]
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise WorkbookRejected(
+                [CellProblem("", 0, "", "Excel文件解压后过大，请拆分后分别导入。")]
+            )
+        return load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        raise not_a_workbook from exc
+
+
+def _find_sheet(book: Any) -> tuple[Any, int, dict[str, int]]:
+    """The first sheet with a register header: (sheet, header row, {label: column})."""
+    for sheet in book.worksheets:
+        for row in range(1, min(sheet.max_row, HEADER_SCAN_ROWS) + 1):
+            labels = {
+                _label(sheet.cell(row=row, column=col).value): col
+                for col in range(1, sheet.max_column + 1)
+            }
+            if "申请编号" in labels and "收到日期" in labels:
+                return sheet, row, labels
+    raise WorkbookRejected(
+        [
+            CellProblem(
+                "",
+                0,
+                "",
+                f"没有找到登记台账的表头：表头行须包括{'、'.join(REQUIRED)}，放在前{HEADER_SCAN_ROWS}行之内。",
+            )
+        ]
+    )
+
+
+class _Reader:
+    """Reads the data rows of one register sheet, collecting every problem."""
+
+    def __init__(self, sheet: Any, header: int, columns: dict[str, int], actor: User | None):
+        self.sheet = sheet
+        self.header = header
+        self.columns = columns
+        self.actor = actor
+        self.problems: list[CellProblem] = []
+        units = list(Unit.objects.filter(is_active=True))
+        self.units = {u.name: u for u in units} | {u.code: u for u in units}
+        self.today = clock.today()
+
+    def problem(self, row: int, name: str, message: str) -> None:
+        column = get_column_letter(self.columns[name]) if name in self.columns else ""
+        self.problems.append(CellProblem(self.sheet.title, row, column, message))
+
+    def value(self, row: int, name: str) -> object:
+        column = self.columns.get(name)
+        return None if column is None else self.sheet.cell(row=row, column=column).value
+
+    def rows(self) -> list[_Row]:
+        missing = [name for name in REQUIRED if name not in self.columns]
+        if missing:
+            self.problems.append(
+                CellProblem(self.sheet.title, self.header, "", f"表头缺少“{'”“'.join(missing)}”列")
+            )
+            return []
+        found = []
+        for row in range(self.header + 1, self.sheet.max_row + 1):
+            if all(_text(self.value(row, name)) == "" for name in REQUIRED):
+                continue
+            parsed = self.read(row)
+            if parsed is not None:
+                found.append(parsed)
+        return found
+
+    def read(self, row: int) -> _Row | None:
+        before = len(self.problems)
+        number = _text(self.value(row, "申请编号"))
+        if not number:
+            self.problem(row, "申请编号", "请填写申请编号")
+        elif len(number) > _NUMBER_LIMIT:
+            self.problem(row, "申请编号", f"申请编号不能超过{_NUMBER_LIMIT}个字符")
+        received = self.day(row, "收到日期", required=True)
+        applicant_type = _APPLICANT_TYPES.get(_label(self.value(row, "申请人类型")), "")
+        if not applicant_type:
+            self.problem(
+                row,
+                "申请人类型",
+                f"“{_text(self.value(row, '申请人类型'))}”不是申请人类型，应为{'、'.join(ApplicantType.labels)}之一",
+            )
+        name = _text(self.value(row, "申请人"))
+        if not name:
+            self.problem(row, "申请人", "请填写申请人姓名或名称")
+        elif len(name) > _NAME_LIMIT:
+            self.problem(row, "申请人", f"申请人姓名或名称不能超过{_NAME_LIMIT}个字")
+        description = _text(self.value(row, "申请内容"))
+        if not description:
+            self.problem(row, "申请内容", "请填写申请内容")
+        unit = self.unit(row)
+        outcome = self.outcome(row)
+        replied = self.day(row, "答复日期", required=False)
+        if outcome and replied is None and _text(self.value(row, "答复日期")) == "":
+            self.problem(row, "答复日期", "已填写办理结果的申请，请填写答复日期")
+        if replied is not None and not outcome and _text(self.value(row, "办理结果")) == "":
+            self.problem(row, "办理结果", "已填写答复日期的申请，请填写办理结果")
+        if replied is not None and received is not None and replied < received:
+            self.problem(row, "答复日期", "答复日期不能早于收到日期")
+        channel = self.channel(row)
+        if len(self.problems) > before:
+            return None
+        assert received is not None and unit is not None
+        return _Row(
+            row=row,
+            tracking_no=number,
+            received_on=received,
+            applicant_type=applicant_type,
+            applicant_name=name,
+            description=description,
+            unit=unit,
+            outcome=outcome,
+            replied_on=replied,
+            channel=channel,
+        )
+
+    def day(self, row: int, name: str, *, required: bool) -> dt.date | None:
+        raw = self.value(row, name)
+        if _text(raw) == "":
+            if required:
+                self.problem(row, name, f"请填写{name}")
+            return None
+        found = _date(raw)
+        if found is None:
+            self.problem(row, name, f"“{_text(raw)}”不是有效的日期，请写成2024-03-05的形式")
+        elif found > self.today:
+            self.problem(row, name, f"{name}不能晚于今天")
+            return None
+        return found
+
+    def unit(self, row: int) -> Unit | None:
+        name = _text(self.value(row, "承办单位"))
+        unit = self.units.get(name)
+        if unit is None:
+            self.problem(row, "承办单位", f"没有名为“{name}”的单位，请填写单位的全称")
+            return None
+        if unit.kind not in HANDLING_KINDS:
+            self.problem(row, "承办单位", f"“{name}”不是政府信息公开申请的受理机关")
+            return None
+        if self.actor is not None and not permissions.can_handle_applications_of(self.actor, unit):
+            self.problem(
+                row, "承办单位", f"您不能为“{name}”导入申请：只有该单位的承办人或县政务公开办可以"
+            )
+            return None
+        return unit
+
+    def outcome(self, row: int) -> str:
+        text = _text(self.value(row, "办理结果"))
+        if not text:
+            return ""
+        found = outcomes.by_label(text)
+        if found is None:
+            self.problem(
+                row,
+                "办理结果",
+                f"“{text}”不是年度报告表中的办理结果，如“予以公开”“属于国家秘密”“重复申请”",
+            )
+            return ""
+        return found.code
+
+    def channel(self, row: int) -> str:
+        text = _label(self.value(row, "提交方式"))
+        if not text:
+            return Channel.IN_PERSON
+        found = _CHANNELS.get(text)
+        if found is None:
+            self.problem(
+                row, "提交方式", f"“{text}”不是提交方式，应为{'、'.join(Channel.labels)}之一"
+            )
+            return Channel.IN_PERSON
+        return found
+
+
+def _check_numbers(reader: _Reader, rows: list[_Row]) -> None:
+    first: dict[str, int] = {}
+    for row in rows:
+        if row.tracking_no in first:
+            reader.problem(
+                row.row,
+                "申请编号",
+                f"申请编号“{row.tracking_no}”与第{first[row.tracking_no]}行重复",
+            )
+        else:
+            first[row.tracking_no] = row.row
+    taken = set(
+        Application.objects.filter(tracking_no__in=list(first)).values_list(
+            "tracking_no", flat=True
+        )
+    )
+    for row in rows:
+        if row.tracking_no in taken and first[row.tracking_no] == row.row:
+            reader.problem(
+                row.row, "申请编号", f"申请编号“{row.tracking_no}”已被使用，请核对是否已导入过"
+            )
+
+
+def _reserve_numbers(rows: list[_Row]) -> None:
+    """Move the year's tracking sequence past imported numbers of gongkai's own form, so a new
+    application never gets a number the register already used."""
+    highest: dict[int, int] = {}
+    for row in rows:
+        match = OWN_NUMBER.match(row.tracking_no)
+        if match:
+            year, number = int(match.group(1)), int(match.group(2))
+            highest[year] = max(highest.get(year, 0), number)
+    for year, number in highest.items():
+        sequence, _ = TrackingSequence.objects.select_for_update().get_or_create(year=year)
+        if sequence.last < number:
+            sequence.last = number
+            sequence.save(update_fields=["last"])
+
+
+def register_import(*, actor: User | None, data: bytes, filename: str = "") -> dict[str, Any]:
+    """Import an office's register of applications; all or nothing.
+
+    ``actor`` must handle applications of every unit named in the register (the office may import
+    any unit's); None is the server's command line. Raises WorkbookRejected naming every bad cell.
+    Returns a summary: {"file", "sheet", "imported", "handling", "replied", "closed", "units"}.
+    """
+    if actor is not None:
+        permissions.require(
+            permissions.is_office(actor)
+            or any(Role.HANDLER in roles for roles in permissions.roles_by_unit(actor).values()),
+            "只有承办人或县政务公开办可以导入登记台账。",
+            log="register import without handler role",
+        )
+    book = _open(data)
+    sheet, header, columns = _find_sheet(book)
+    reader = _Reader(sheet, header, columns, actor)
+    rows = reader.rows()
+    if not rows and not reader.problems:
+        reader.problems.append(CellProblem(sheet.title, header + 1, "", "表头下没有任何申请"))
+    _check_numbers(reader, rows)
+    if reader.problems:
+        raise WorkbookRejected(reader.problems)
+    with transaction.atomic():
+        _reserve_numbers(rows)
+        created = [_create(actor, row, sheet.title, filename) for row in rows]
+    units: dict[str, int] = {}
+    for application in created:
+        units[application.unit.name] = units.get(application.unit.name, 0) + 1
+    stages = [a.stage for a in created]
+    return {
+        "file": filename,
+        "sheet": sheet.title,
+        "imported": len(created),
+        "handling": stages.count(Stage.HANDLING),
+        "replied": stages.count(Stage.REPLIED),
+        "closed": stages.count(Stage.CLOSED),
+        "units": units,
+    }
+
+
+def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Application:
+    application = Application(
+        tracking_no=row.tracking_no,
+        # Register entries never had a query code; an empty digest matches no code.
+        query_code_digest="",
+        unit=row.unit,
+        channel=row.channel,
+        applicant_type=row.applicant_type,
+        applicant_name=row.applicant_name,
+        description=row.description,
+        submitted_on=row.received_on,
+        received_on=row.received_on,
+        stage=row.stage,
+        outcome=row.outcome,
+        replied_on=row.replied_on,
+        handler=actor,
+        imported=True,
+    )
+    services.recompute_due_dates(application)
+    application.save()
+    source = f"{filename}：" if filename else ""
+    note = f"从登记台账导入（{source}工作表“{sheet}”第{row.row}行）"
+    ApplicationEvent.objects.create(
+        application=application,
+        kind=EventKind.IMPORTED,
+        on=row.received_on,
+        actor=actor,
+        note=note,
+        data={
+            "file": filename,
+            "sheet": sheet,
+            "row": row.row,
+            "outcome": row.outcome,
+            "replied_on": row.replied_on.isoformat() if row.replied_on else None,
+        },
+    )
+    audit(
+        actor=actor,
+        action=f"application.{EventKind.IMPORTED}",
+        target=application,
+        unit_code=row.unit.code,
+        summary=f"{application.tracking_no} {note}",
+    )
+    return application
