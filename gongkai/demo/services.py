@@ -36,6 +36,7 @@ from gongkai.catalog.models import (
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.demo.applications import load_applications
 from gongkai.demo.publications import load_publications
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, Role, Unit, UnitKind, User
@@ -375,6 +376,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     _load_lead_units(domains, units, office)
     _load_catalogs(units, users)
     load_publications(units=units, users=users)
+    load_applications(units=units, users=users)
     after = _counts()
     if after != before:
         audit(

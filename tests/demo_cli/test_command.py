@@ -1,4 +1,4 @@
-"""`gongkai demo --logins`, `--dry-run`, and the refusal to load the demo in production."""
+"""`gongkai demo` as a command on an empty database (kept apart from tests/demo, whose package loads the county once)."""
 
 from __future__ import annotations
 
