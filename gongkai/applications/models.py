@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 
 from gongkai.applications import outcomes
-from gongkai.core.models import BaseModel
+from gongkai.core.models import BaseModel, staff_reference
 from gongkai.orgs.models import Unit
 
 
@@ -152,14 +151,7 @@ class Application(BaseModel):
     fee_notice_on = models.DateField("收费通知日期", null=True, blank=True)
     fee_due_on = models.DateField("缴费期限", null=True, blank=True)
     fee_paid_on = models.DateField("缴费日期", null=True, blank=True)
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="承办人",
-    )
+    handler = staff_reference("承办人")
     imported = models.BooleanField("从登记台账导入", default=False)
 
     class Meta:
@@ -214,14 +206,7 @@ class ApplicationEvent(models.Model):
     kind = models.CharField("事项", max_length=24, choices=EventKind.choices)
     on = models.DateField("发生日期")
     at = models.DateTimeField("记录时间", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="记录人",
-    )
+    actor = staff_reference("记录人")
     note = models.TextField("说明", blank=True)
     data: models.JSONField[dict[str, Any]] = models.JSONField("数据", default=dict, blank=True)
     public = models.BooleanField("公众可见", default=True)
@@ -303,14 +288,7 @@ class Letter(BaseModel):
     kind = models.CharField("文书类型", max_length=24, choices=LetterKind.choices)
     file = models.FileField("文件", upload_to="letters/%Y/%m/")
     issued_on = models.DateField("文书日期")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="生成人",
-    )
+    actor = staff_reference("生成人")
 
     class Meta:
         ordering = ["created_at", "pk"]

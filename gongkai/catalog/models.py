@@ -6,11 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from gongkai.core.models import BaseModel
+from gongkai.core.models import BaseModel, staff_reference
 from gongkai.orgs.models import Unit
 
 
@@ -279,14 +278,7 @@ class CatalogEvent(models.Model):
         Catalog, on_delete=models.PROTECT, related_name="events", verbose_name="目录"
     )
     action = models.CharField("操作", max_length=16, choices=CatalogAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    actor = staff_reference("操作人")
     at = models.DateTimeField("时间", auto_now_add=True)
     status_after = models.CharField("操作后状态", max_length=16, choices=CatalogStatus.choices)
     comment = models.TextField("意见或说明", blank=True)

@@ -8,6 +8,22 @@ from django.conf import settings
 from django.db import models
 
 
+def staff_reference(verbose_name: str) -> models.ForeignKey[Any, Any]:
+    """A nullable reference to the staff member who did something (None: the command line).
+
+    PROTECT, because records of who acted are kept for as long as the act; no reverse accessor,
+    because nobody asks a user for everything that mentions them.
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class BaseModel(models.Model):
     """Abstract base: every row knows when it was created and last changed (aware datetimes)."""
 
@@ -25,14 +41,7 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    actor = staff_reference("操作人")
     action = models.CharField("操作", max_length=64, db_index=True)
     target_type = models.CharField("对象类型", max_length=64)
     target_id = models.CharField("对象编号", max_length=64)

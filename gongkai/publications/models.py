@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from gongkai.catalog.models import CatalogItem, Domain
-from gongkai.core.models import BaseModel
+from gongkai.core.models import BaseModel, staff_reference
 from gongkai.orgs.models import Unit
 
 
@@ -219,14 +218,7 @@ class Publication(BaseModel):
     )
     override_reason = models.TextField("审核人放行理由", blank=True)
     version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="起草人",
-    )
+    created_by = staff_reference("起草人")
 
     objects = PublicationQuerySet.as_manager()
 
@@ -272,14 +264,7 @@ class PublicationVersion(models.Model):
     )
     number = models.PositiveIntegerField("版本号")
     at = models.DateTimeField("时间", auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="操作人",
-    )
+    actor = staff_reference("操作人")
     action = models.CharField("操作", max_length=32)
     comment = models.TextField("说明", blank=True)
     snapshot: models.JSONField[dict[str, Any]] = models.JSONField("内容快照", default=dict)
