@@ -472,11 +472,18 @@ def application_lapse(*, actor: Actor, application: Application, on: dt.date) ->
         raise InvalidTransition(
             "只有补正期限届满仍未补正的申请才能视为放弃。", log="lapse before deadline"
         )
+    return _close(application, actor, on, outcome="lapsed", kind=EventKind.LAPSED)
+
+
+def _close(
+    application: Application, actor: Actor, on: dt.date, *, outcome: str, kind: str
+) -> Application:
+    """Stop handling with an outcome of 其他处理 (no reply on the substance is due any more)."""
     _move(application, Stage.CLOSED)
-    application.outcome = "lapsed"
+    application.outcome = outcome
     application.replied_on = on
     _save(application)
-    _event(application, EventKind.LAPSED, actor, on, outcomes.BY_CODE["lapsed"].label)
+    _event(application, kind, actor, on, outcomes.BY_CODE[outcome].label)
     return application
 
 
@@ -692,12 +699,7 @@ def application_fee_lapse(*, actor: Actor, application: Application, on: dt.date
     _check_day(application, on, "终止日期")
     if application.fee_due_on is None or on <= application.fee_due_on:
         raise InvalidTransition("缴费期限届满后才能不再处理。", log="fee lapse before due")
-    _move(application, Stage.CLOSED)
-    application.outcome = "fee_unpaid"
-    application.replied_on = on
-    _save(application)
-    _event(application, EventKind.FEE_LAPSED, actor, on, outcomes.BY_CODE["fee_unpaid"].label)
-    return application
+    return _close(application, actor, on, outcome="fee_unpaid", kind=EventKind.FEE_LAPSED)
 
 
 # ------------------------------------------------------------------------------- reply and after
