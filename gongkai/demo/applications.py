@@ -16,6 +16,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from gongkai import clock as statutory
 from gongkai.applications import fees, letters, services
 from gongkai.applications.models import Application, Channel, ConsultationKind, DeliveryWay
 from gongkai.applications.register import register_import
@@ -58,12 +59,21 @@ APPLICANTS = [
 
 
 def _back(today: dt.date, workdays: int) -> dt.date:
-    """The date ``workdays`` working days before today."""
+    """The date ``workdays`` working days before today, to date the demo's invented steps.
+
+    Where the calendar does not know a year yet, Monday to Friday stand in: this only picks
+    plausible dates for demo data; the services still refuse to compute statutory dates in such a
+    year (their due dates show as 期限待定).
+    """
     cal = calendar()
     day, count = today, 0
     while count < workdays:
         day -= dt.timedelta(days=1)
-        if cal.is_workday(day):
+        try:
+            working = cal.is_workday(day)
+        except statutory.UnknownYear:
+            working = day.weekday() < 5
+        if working:
             count += 1
     return day
 
