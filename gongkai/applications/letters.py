@@ -186,6 +186,7 @@ class _Facts:
     submitted_on: dt.date
     received_on: dt.date | None
     unit_name: str
+    unit_phone: str
     unit_is_county: bool
     handler: str = ""
     due_on: dt.date | None = None
@@ -301,7 +302,7 @@ def _context(facts: _Facts, *, kind: str, on: dt.date) -> dict[str, Any]:
         "unit_name": facts.unit_name,
         "letter_date": chinese_date(on),
         "contact_person": facts.handler,
-        "contact_phone": "",
+        "contact_phone": facts.unit_phone,
         "due_on": chinese_date(facts.due_on),
         "due_on_before_extension": chinese_date(facts.due_on_before_extension),
         "extension_reason": _clause(facts.extension_reason),
@@ -404,6 +405,7 @@ def _facts(application: Application) -> _Facts:
         submitted_on=application.submitted_on,
         received_on=application.received_on,
         unit_name=application.unit.name,
+        unit_phone=application.unit.phone,
         unit_is_county=application.unit.kind == UnitKind.COUNTY,
         handler=str(application.handler) if application.handler is not None else "",
         due_on=application.due_on,
@@ -455,6 +457,7 @@ def _sample_facts(kind: str) -> list[_Facts]:
         submitted_on=dt.date(2024, 10, 8),
         received_on=dt.date(2024, 10, 8),
         unit_name="县民政局",
+        unit_phone="0797-5701234",
         unit_is_county=False,
         handler="李明",
         due_on=dt.date(2024, 12, 5),

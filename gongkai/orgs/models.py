@@ -53,6 +53,10 @@ class Unit(BaseModel):
         blank=True,
         help_text="国家政府信息公开目录指南的索引号以此为前缀；可不填",
     )
+    phone = models.CharField(
+        "政府信息公开咨询电话", max_length=40, blank=True, help_text="印在答复告知书等文书上"
+    )
+    address = models.CharField("办公地址", max_length=200, blank=True)
     kind = models.CharField("单位类型", max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
