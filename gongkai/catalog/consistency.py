@@ -55,36 +55,18 @@ class ConsistencyReport:
         return self.township_catalog is not None and not self.differences and not self.missing
 
 
-def township_catalog_for(catalog: Catalog) -> Catalog | None:
-    """The township catalog a village catalog is compared with: the township's approved (public)
-    catalog of the same version if there is one, otherwise its newest approved one.
-
-    Only approved catalogs count: they are what the township publishes, and a village clerk must
-    not read the township's drafts.
-    """
-    township = catalog.unit.parent
-    if township is None:
-        return None
-    public = Catalog.objects.filter(unit=township, status__in=PUBLIC_STATUSES)
-    same = public.filter(version=catalog.version).select_related("unit").first()
-    return same or public.select_related("unit").order_by("-version").first()
-
-
-def village_consistency(catalog: Catalog) -> ConsistencyReport:
-    """Compare a village's catalog with its township's and report differences and gaps."""
-    if catalog.unit.kind != UnitKind.VILLAGE:
-        raise ValueError("village_consistency needs a village catalog")
-    township_catalog = township_catalog_for(catalog)
+def _compare(
+    catalog: Catalog,
+    village_items: list[CatalogItem],
+    township_catalog: Catalog | None,
+    township_items: list[CatalogItem],
+) -> ConsistencyReport:
     report = ConsistencyReport(village_catalog=catalog, township_catalog=township_catalog)
     if township_catalog is None:
         return report
-    village_items = {
-        matter_key(i): i for i in catalog.items.select_related("domain").order_by("sort_order")
-    }
-    for t_item in township_catalog.items.select_related("domain").order_by(
-        "domain__sort_order", "sort_order", "pk"
-    ):
-        v_item = village_items.get(matter_key(t_item))
+    by_key = {matter_key(i): i for i in village_items}
+    for t_item in township_items:
+        v_item = by_key.get(matter_key(t_item))
         if v_item is None:
             if t_item.level_village:
                 report.missing.append(t_item)
@@ -104,3 +86,49 @@ def village_consistency(catalog: Catalog) -> ConsistencyReport:
                 )
             )
     return report
+
+
+def _items(catalog_ids: list[int]) -> dict[int, list[CatalogItem]]:
+    found: dict[int, list[CatalogItem]] = {pk: [] for pk in catalog_ids}
+    items = CatalogItem.objects.filter(catalog_id__in=catalog_ids).select_related("domain")
+    for item in items.order_by("domain__sort_order", "sort_order", "pk"):
+        found[item.catalog_id].append(item)
+    return found
+
+
+def village_consistency(catalog: Catalog) -> ConsistencyReport:
+    """Compare a village's catalog with its township's and report differences and gaps."""
+    return village_reports([catalog])[catalog.pk]
+
+
+def village_reports(catalogs: list[Catalog]) -> dict[int, ConsistencyReport]:
+    """Check many village catalogs at once (a township's villages page) in a fixed number of
+    queries: the townships' approved catalogs once, then all items in one query."""
+    if any(c.unit.kind != UnitKind.VILLAGE for c in catalogs):
+        raise ValueError("village_reports needs village catalogs")
+    township_ids = {c.unit.parent_id for c in catalogs if c.unit.parent_id}
+    public: dict[int, list[Catalog]] = {}
+    for candidate in (
+        Catalog.objects.filter(unit_id__in=township_ids, status__in=PUBLIC_STATUSES)
+        .select_related("unit")
+        .order_by("-version")
+    ):
+        public.setdefault(candidate.unit_id, []).append(candidate)
+
+    def township_catalog(catalog: Catalog) -> Catalog | None:
+        # The township's approved catalog of the same version, else its newest approved one.
+        # Only approved catalogs count: they are what the township publishes, and a village
+        # clerk must not read the township's drafts.
+        options = public.get(catalog.unit.parent_id or 0, [])
+        same = [c for c in options if c.version == catalog.version]
+        return same[0] if same else (options[0] if options else None)
+
+    chosen = {c.pk: township_catalog(c) for c in catalogs}
+    ids = [c.pk for c in catalogs] + [t.pk for t in chosen.values() if t is not None]
+    items = _items(ids)
+    reports = {}
+    for catalog in catalogs:
+        township = chosen[catalog.pk]
+        township_items = items[township.pk] if township is not None else []
+        reports[catalog.pk] = _compare(catalog, items[catalog.pk], township, township_items)
+    return reports

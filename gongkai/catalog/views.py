@@ -26,7 +26,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.catalog import excel, selectors, services
-from gongkai.catalog.consistency import COMPARED_FIELDS, ConsistencyReport, village_consistency
+from gongkai.catalog.consistency import (
+    COMPARED_FIELDS,
+    ConsistencyReport,
+    village_consistency,
+    village_reports,
+)
 from gongkai.catalog.forms import CatalogImportForm, CatalogItemForm, CommentForm, UnitVersionForm
 from gongkai.catalog.models import (
     PUBLIC_STATUSES,
@@ -576,11 +581,12 @@ def unit_villages(request: HttpRequest, code: str) -> HttpResponse:
         .filter(unit__in=villages)
         .order_by("unit_id", "-version")
     )
+    reports = village_reports(list(latest.values()))
     rows = []
     for village in villages.order_by("sort_order", "code"):
         row = VillageRow(village=village, catalog=latest.get(village.pk))
         if row.catalog is not None:
-            report = village_consistency(row.catalog)
+            report = reports[row.catalog.pk]
             row.compared_with = report.township_catalog
             row.differences = len(report.differences)
             row.missing = len(report.missing)
