@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongkai import textcheck
 from gongkai.applications import fees, selectors, services
 from gongkai.applications.forms import (
     AcceptForm,
@@ -38,12 +37,12 @@ from gongkai.applications.forms import (
     TransferForm,
 )
 from gongkai.applications.models import (
-    ApplicantType,
     Application,
     Consultation,
     LetterKind,
     Stage,
 )
+from gongkai.applications.privacy import masked_applicant
 from gongkai.applications.views.access import (
     denied,
     detail_url,
@@ -67,46 +66,6 @@ APPLICANT_LABELS = [
     ("address", gettext_lazy("通信地址")),
     ("postcode", gettext_lazy("邮政编码")),
 ]
-ADDRESS_SHOWN = 6
-
-
-# ------------------------------------------------------------------------------- masking
-
-
-def _mask_email(value: str) -> str:
-    local, at, domain = value.partition("@")
-    if not at:
-        return "*" * len(value)
-    # A fixed number of stars, so the mask does not tell the name's length.
-    return local[:1] + "***" + at + domain
-
-
-def _mask_address(value: str) -> str:
-    shown = min(ADDRESS_SHOWN, len(value) // 2)
-    return value[:shown] + "*" * (len(value) - shown)
-
-
-def masked_applicant(application: Application) -> dict[str, str]:
-    """The applicant's data as everyone but the handling unit and the office sees it (and as
-    they see it until they ask): identity numbers, contacts and addresses masked; a natural
-    person's name masked, an organisation's name shown."""
-    name = application.applicant_name
-    return {
-        "applicant_name": (
-            textcheck.mask_name(name)
-            if application.applicant_type == ApplicantType.NATURAL
-            else name
-        ),
-        "id_kind": application.id_kind,
-        "id_number": textcheck.mask_id_number(application.id_number),
-        "contact_name": textcheck.mask_name(application.contact_name),
-        "phone": textcheck.mask_mobile(application.phone),
-        "email": _mask_email(application.email) if application.email else "",
-        "address": _mask_address(application.address),
-        "postcode": "*" * len(application.postcode),
-    }
-
-
 # ------------------------------------------------------------------------------- due dates
 
 
