@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +28,9 @@ from gongkai.applications.models import (
     Stage,
 )
 from gongkai.core import clock
+from gongkai.core.uploads import clean_office_upload
 from gongkai.orgs.models import Unit, UnitKind, User
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ID_CARD = "居民身份证"
 CREDIT_CODE = "统一社会信用代码"
@@ -333,31 +331,6 @@ class TrackForm(_Form):
 # ------------------------------------------------------------------------------- uploads
 
 
-def _check_upload(upload: UploadedFile, *, magic: bytes, what: Any) -> UploadedFile:
-    if upload.size is None or upload.size > settings.GONGKAI_MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            _("文件过大：最大允许%(limit)sMB。"),
-            params={"limit": f"{settings.GONGKAI_MAX_UPLOAD_BYTES / 1024 / 1024:g}"},
-            code="too_large",
-        )
-    upload.seek(0)
-    head = upload.read(len(magic))
-    upload.seek(0)
-    if head.startswith(OLE2_MAGIC):
-        raise forms.ValidationError(
-            _("这是旧版Office文件，请另存为%(what)s格式后再上传。"),
-            params={"what": what},
-            code="old",
-        )
-    if head != magic:
-        raise forms.ValidationError(
-            _("上传的文件不是有效的%(what)s文件，请检查后重新选择。"),
-            params={"what": what},
-            code="bad_file",
-        )
-    return upload
-
-
 class RegisterImportForm(_Form):
     file = forms.FileField(
         label=_("登记台账（.xlsx）"),
@@ -368,7 +341,7 @@ class RegisterImportForm(_Form):
     )
 
     def clean_file(self) -> UploadedFile:
-        return _check_upload(self.cleaned_data["file"], magic=ZIP_MAGIC, what="Excel（.xlsx）")
+        return clean_office_upload(self.cleaned_data["file"], kind="xlsx")
 
 
 class TemplateUploadForm(_Form):
@@ -378,4 +351,4 @@ class TemplateUploadForm(_Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def clean_file(self) -> UploadedFile:
-        return _check_upload(self.cleaned_data["file"], magic=ZIP_MAGIC, what="Word（.docx）")
+        return clean_office_upload(self.cleaned_data["file"], kind="docx")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +22,10 @@ from gongkai.catalog.models import (
 )
 from gongkai.catalog.services import MAX_VERSION, MIN_VERSION
 from gongkai.core import clock
+from gongkai.core.uploads import clean_office_upload
 from gongkai.orgs.models import Unit
 
 # An .xlsx file is a ZIP archive; the old binary .xls is an OLE2 compound file.
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
 # Single-line elements; every other text element keeps its line breaks in a textarea.
 _SINGLE_LINE = {"level1": 200, "level2": 200, "five_public": 50, "site_column": 200}
@@ -123,28 +121,9 @@ class CatalogImportForm(UnitVersionForm):
 
     def clean_file(self) -> UploadedFile:
         """Refuse anything that is not an .xlsx of a sane size before it reaches the parser."""
-        upload: UploadedFile = self.cleaned_data["file"]
-        limit = settings.GONGKAI_MAX_UPLOAD_BYTES
-        if upload.size is None or upload.size > limit:
-            raise forms.ValidationError(
-                _("文件过大：最大允许%(limit)sMB，请拆分后分批导入。"),
-                params={"limit": f"{limit / 1024 / 1024:g}"},
-                code="too_large",
-            )
-        upload.seek(0)
-        head = upload.read(len(ZIP_MAGIC))
-        upload.seek(0)
-        if head.startswith(OLE2_MAGIC):
-            raise forms.ValidationError(
-                _("这是旧版Excel（.xls）文件，请在Excel中“另存为”.xlsx格式后再导入。"),
-                code="xls",
-            )
-        if head != ZIP_MAGIC:
-            raise forms.ValidationError(
-                _("上传的文件不是有效的Excel（.xlsx）文件，请检查后重新选择。"),
-                code="not_xlsx",
-            )
-        return upload
+        return clean_office_upload(
+            self.cleaned_data["file"], kind="xlsx", hint=_("请拆分后分批导入。")
+        )
 
 
 class CommentForm(forms.Form):

@@ -11,8 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP = b"PK\x03\x04"
+from gongkai.core.uploads import OLE2_MAGIC, ZIP_MAGIC
+
 KINDS = {"pdf", "ofd", "doc", "docx", "xls", "xlsx", "jpg", "png"}
 EXTENSIONS = {"jpeg": "jpg", **{k: k for k in KINDS}}
 
@@ -46,9 +46,9 @@ def sniff(data: bytes) -> set[str]:
         return {"jpg"}
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return {"png"}
-    if data.startswith(OLE2):
+    if data.startswith(OLE2_MAGIC):
         return {"doc", "xls"}
-    if data.startswith(ZIP):
+    if data.startswith(ZIP_MAGIC):
         kind = _zip_kind(data)
         return {kind} if kind else set()
     return set()

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalog.models import CatalogItem, Domain
+from gongkai.core.uploads import check_size, clean_office_upload
 from gongkai.orgs.models import Unit
 from gongkai.publications import services
 from gongkai.publications.models import (
@@ -33,8 +34,6 @@ from gongkai.publications.models import (
 )
 
 # An .xlsx file is a ZIP archive; the old binary .xls is an OLE2 compound file.
-ZIP_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 # Something that looks like an HTML tag (<p>, </div>, <br/>, <!-- -->); "<中>" or "a < b" do not.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -241,15 +240,6 @@ class ValidityForm(forms.Form):
     comment = forms.CharField(label=_("说明"), required=False, max_length=2000)
 
 
-def _check_size(upload: UploadedFile, limit: int, hint: Any) -> None:
-    if upload.size is None or upload.size > limit:
-        raise forms.ValidationError(
-            _("文件过大：最大允许%(limit)sMB。%(hint)s"),
-            params={"limit": f"{limit / 1024 / 1024:g}", "hint": hint},
-            code="too_large",
-        )
-
-
 class AttachmentForm(forms.Form):
     """One file to attach; its type is checked by content in the service, its size here first so
     an oversized upload is never read into memory."""
@@ -268,7 +258,7 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        _check_size(upload, settings.GONGKAI_MAX_ATTACHMENT_BYTES, "")
+        check_size(upload, limit=settings.GONGKAI_MAX_ATTACHMENT_BYTES)
         return upload
 
 
@@ -319,17 +309,6 @@ class SubsidyImportForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         """Refuse anything that is not an .xlsx of a sane size before it reaches the parser."""
-        upload: UploadedFile = self.cleaned_data["file"]
-        _check_size(upload, settings.GONGKAI_MAX_UPLOAD_BYTES, _("请按乡镇拆分后分批导入。"))
-        upload.seek(0)
-        head = upload.read(len(ZIP_MAGIC))
-        upload.seek(0)
-        if head.startswith(OLE2_MAGIC):
-            raise forms.ValidationError(
-                _("这是旧版Excel（.xls）文件，请在Excel中“另存为”.xlsx格式后再导入。"), code="xls"
-            )
-        if head != ZIP_MAGIC:
-            raise forms.ValidationError(
-                _("上传的文件不是有效的Excel（.xlsx）文件，请检查后重新选择。"), code="not_xlsx"
-            )
-        return upload
+        return clean_office_upload(
+            self.cleaned_data["file"], kind="xlsx", hint=_("请按乡镇拆分后分批导入。")
+        )
