@@ -48,11 +48,9 @@ from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.orgs.selectors import memberships_of, units_of, units_visible_to
+from gongkai.orgs.staff_pages import flash_error, staff_user
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A failed submission can list hundreds of incomplete items; the catalog page lists them all,
-# so the flash messages stop after this many.
-MAX_FLASHED_PROBLEMS = 20
 
 # Columns of the national layout after 一级事项/二级事项, and the tick groups, as table headers.
 TABLE_TEXT_HEADERS = [label for _field, label in TEXT_ELEMENTS[2:]]
@@ -60,14 +58,6 @@ TABLE_TICK_HEADERS = [(group, [label for _f, label in ticks]) for group, ticks i
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in staff user; every view here is behind login_required."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied(_("请先登录。"))
-    return user
 
 
 def _visible_catalog(request: HttpRequest, pk: int) -> Catalog:
@@ -87,19 +77,6 @@ def _editable_units(user: User) -> QuerySet[Unit]:
     mine = list(units_of(user))
     ids = [unit.pk for unit in mine if permissions.can_edit_catalog_of(user, unit)]
     return units_of(user).filter(pk__in=ids)
-
-
-def _flash_error(request: HttpRequest, err: GongkaiError) -> None:
-    problems = getattr(err, "problems", [])
-    messages.error(request, err.message)
-    for problem in problems[:MAX_FLASHED_PROBLEMS]:
-        messages.warning(request, problem)
-    if len(problems) > MAX_FLASHED_PROBLEMS:
-        messages.warning(
-            request,
-            _("另有%(count)d个问题，请查看目录页“待完善”一栏。")
-            % {"count": len(problems) - MAX_FLASHED_PROBLEMS},
-        )
 
 
 def _denied(err: AccessDenied) -> PermissionDenied:
@@ -174,7 +151,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The workspace: my units and catalogs; for the office the review queue and an overview."""
-    user = _user(request)
+    user = staff_user(request)
     my_catalogs = (
         selectors.catalogs_visible_to(user)
         .filter(unit__in=units_of(user))
@@ -211,7 +188,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def catalog_create(request: HttpRequest) -> HttpResponse:
     """Start a unit's catalog for a year: from last year's version or from the guidelines."""
-    user = _user(request)
+    user = staff_user(request)
     units = _editable_units(user)
     if not units.exists():
         raise PermissionDenied(_("只有单位的信息员（村务管理员）可以新建目录。"))
@@ -240,7 +217,7 @@ def catalog_create(request: HttpRequest) -> HttpResponse:
 def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A catalog's working copy: items by domain, what is missing, its history and the actions
     the user may take on it now."""
-    user = _user(request)
+    user = staff_user(request)
     try:
         catalog = selectors.catalog_with_history(selectors.catalogs_visible_to(user), pk)
     except Catalog.DoesNotExist as err:
@@ -285,7 +262,7 @@ def _transition(
     done: str,
 ) -> HttpResponse:
     """Run one status change through its service and go back to the catalog page."""
-    user = _user(request)
+    user = staff_user(request)
     catalog = _visible_catalog(request, pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -296,7 +273,7 @@ def _transition(
     except AccessDenied as err:
         raise _denied(err) from err
     except GongkaiError as err:
-        _flash_error(request, err)
+        flash_error(request, err, more=_("请查看目录页“待完善”一栏。"))
     else:
         messages.success(request, done)
     return redirect(catalog)
@@ -367,7 +344,7 @@ def _import_summary(request: HttpRequest, summary: services.ImportSummary) -> No
 @login_required
 def catalog_import(request: HttpRequest) -> HttpResponse:
     """Fill a unit's catalog from an Excel workbook; all or nothing, every problem listed."""
-    user = _user(request)
+    user = staff_user(request)
     units = _editable_units(user)
     if not units.exists():
         raise PermissionDenied(_("只有单位的信息员（村务管理员）可以导入目录。"))
@@ -435,7 +412,7 @@ def _require_editor(user: User, catalog: Catalog) -> None:
 
 @login_required
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     catalog = _visible_catalog(request, pk)
     _require_editor(user, catalog)
     form = CatalogItemForm(request.POST or None)
@@ -461,7 +438,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     item = _visible_item(request, pk)
     catalog = item.catalog
     _require_editor(user, catalog)
@@ -490,7 +467,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask first (GET), then delete (POST): no item disappears on a stray link."""
-    user = _user(request)
+    user = staff_user(request)
     item = _visible_item(request, pk)
     catalog = item.catalog
     _require_editor(user, catalog)
@@ -504,7 +481,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except AccessDenied as err:
         raise _denied(err) from err
     except GongkaiError as err:
-        _flash_error(request, err)
+        flash_error(request, err, more=_("请查看目录页“待完善”一栏。"))
     else:
         messages.success(request, _("已删除事项“%(item)s”。") % {"item": label})
     return redirect(catalog)
@@ -540,7 +517,7 @@ def _differences(report: ConsistencyReport) -> list[tuple[Any, list[FieldDiffere
 @login_required
 def catalog_consistency(request: HttpRequest, pk: int) -> HttpResponse:
     """A village's list against its township's: same matters must say the same (seed 002/004)."""
-    user = _user(request)
+    user = staff_user(request)
     catalog = _visible_catalog(request, pk)
     if not catalog.unit.is_village:
         raise Http404(_("只有村（居）目录需要与乡镇目录比对。"))
@@ -571,7 +548,7 @@ class VillageRow:
 @login_required
 def unit_villages(request: HttpRequest, code: str) -> HttpResponse:
     """A township's villages, each one's newest list checked against the township's."""
-    user = _user(request)
+    user = staff_user(request)
     township = get_object_or_404(units_visible_to(user), code=code)
     if not township.is_township_level:
         raise Http404(_("只有乡镇有下辖村（居）。"))

@@ -35,6 +35,7 @@ from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.orgs.selectors import units_of, units_visible_to
+from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
 from gongkai.publications import checks, selectors, services, subsidies
 from gongkai.publications.forms import (
     ApproveForm,
@@ -56,7 +57,6 @@ from gongkai.publications.models import (
 )
 
 PAGE_SIZE = 25
-MAX_FLASHED_PROBLEMS = 20
 # What each version-history action means, in the words of the office.
 ACTION_LABELS = {
     "create": gettext_lazy("起草"),
@@ -86,14 +86,6 @@ CONTENT_TYPES = {
 # ---------------------------------------------------------------------------- helpers
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in staff user; every view here is behind login_required."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied(_("请先登录。"))
-    return user
-
-
 def _visible(request: HttpRequest, pk: int) -> Publication:
     return get_object_or_404(selectors.publications_visible_to(request.user), pk=pk)
 
@@ -112,27 +104,6 @@ def _draftable_units(user: User) -> QuerySet[Unit]:
     """The user's units whose information they may draft."""
     ids = [u.pk for u in units_of(user) if permissions.can_draft_publication_of(user, u)]
     return units_of(user).filter(pk__in=ids)
-
-
-def _flash_error(request: HttpRequest, err: GongkaiError) -> None:
-    problems = list(getattr(err, "problems", []))
-    messages.error(request, err.message)
-    for problem in problems[:MAX_FLASHED_PROBLEMS]:
-        messages.warning(request, problem)
-    if len(problems) > MAX_FLASHED_PROBLEMS:
-        messages.warning(
-            request,
-            _("另有%(count)d个问题未列出。") % {"count": len(problems) - MAX_FLASHED_PROBLEMS},
-        )
-
-
-def _flash_form_errors(request: HttpRequest, form: Any) -> None:
-    """A form posted from the item page is invalid: say which field, back on that page."""
-    for name, errors in form.errors.as_data().items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            for message in error.messages:
-                messages.error(request, f"{label}：{message}" if label else message)
 
 
 def _denied(err: AccessDenied) -> PermissionDenied:
@@ -202,7 +173,7 @@ def _return_comment(publication: Publication, versions: list[VersionRow]) -> Ver
 @login_required
 def publication_list(request: HttpRequest) -> HttpResponse:
     """The items the user may see, filtered by status, unit and column, 25 a page."""
-    user = _user(request)
+    user = staff_user(request)
     form = PublicationFilterForm(request.GET or None, units=units_visible_to(user))
     items = selectors.publications_visible_to(user).order_by("-updated_at", "-pk")
     if form.is_valid():
@@ -231,7 +202,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Submitted items awaiting the user's approval, and retained items due for review."""
-    user = _user(request)
+    user = staff_user(request)
     retained = selectors.retained_due_for_review(user).select_related("unit__parent")
     context = {
         "awaiting": list(selectors.awaiting_review_by(user)),
@@ -257,7 +228,7 @@ def _form_page(
 @login_required
 def publication_create(request: HttpRequest) -> HttpResponse:
     """Draft a new item for one of the user's units, its 公开属性 decided at the source."""
-    user = _user(request)
+    user = staff_user(request)
     units = _draftable_units(user)
     if not units.exists():
         raise PermissionDenied(_("只有单位的信息员（村务管理员）可以起草政府信息。"))
@@ -286,7 +257,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft or returned item; every change is kept as a version."""
-    user = _user(request)
+    user = staff_user(request)
     publication = _visible(request, pk)
     if not permissions.can_draft_publication_of(user, publication.unit):
         raise PermissionDenied(_("只能修改本单位的政府信息。"))
@@ -331,7 +302,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An item with its metadata, body, attachments, check findings, history and the actions the
     user may take on it now."""
-    user = _user(request)
+    user = staff_user(request)
     publication = get_object_or_404(
         selectors.publications_visible_to(user)
         .select_related("unit__parent", "created_by")
@@ -387,18 +358,18 @@ def _act(
     request: HttpRequest, pk: int, form_class: type[Any], call: Callable[..., Any], done: str
 ) -> HttpResponse:
     """Run one action on an item through its service and go back to the item page."""
-    user = _user(request)
+    user = staff_user(request)
     publication = _visible(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        _flash_form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect(_detail_url(publication))
     try:
         call(actor=user, publication=publication, **form.cleaned_data)
     except AccessDenied as err:
         raise _denied(err) from err
     except GongkaiError as err:
-        _flash_error(request, err)
+        flash_error(request, err)
     else:
         messages.success(request, done)
     return redirect(_detail_url(publication))
@@ -467,11 +438,11 @@ def publication_validity(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach one uploaded file; the service checks its type by content."""
-    user = _user(request)
+    user = staff_user(request)
     publication = _visible(request, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        _flash_form_errors(request, form)
+        flash_form_errors(request, form)
         return redirect(_detail_url(publication))
     upload = form.cleaned_data["file"]
     try:
@@ -481,7 +452,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     except AccessDenied as err:
         raise _denied(err) from err
     except GongkaiError as err:
-        _flash_error(request, err)
+        flash_error(request, err)
     else:
         messages.success(request, _("已添加附件“%(name)s”。") % {"name": attachment.name})
     return redirect(_detail_url(publication))
@@ -490,7 +461,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     attachment = _visible_attachment(request, pk)
     publication = attachment.publication
     name = attachment.name
@@ -499,7 +470,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except AccessDenied as err:
         raise _denied(err) from err
     except GongkaiError as err:
-        _flash_error(request, err)
+        flash_error(request, err)
     else:
         messages.success(request, _("已删除附件“%(name)s”。") % {"name": name})
     return redirect(_detail_url(publication))
@@ -535,7 +506,7 @@ def _require_word_keeper(user: User) -> None:
 @login_required
 def check_words(request: HttpRequest) -> HttpResponse:
     """The office's dictionary of wrong and sensitive words, on top of the shipped defaults."""
-    user = _user(request)
+    user = staff_user(request)
     _require_word_keeper(user)
     form = CheckWordForm(request.POST or None)
     status = 200
@@ -568,7 +539,7 @@ def check_words(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def check_word_active(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = staff_user(request)
     _require_word_keeper(user)
     entry = get_object_or_404(selectors.check_words(), pk=pk)
     active = request.POST.get("active") == "1"
@@ -577,7 +548,7 @@ def check_word_active(request: HttpRequest, pk: int) -> HttpResponse:
     except AccessDenied as err:
         raise _denied(err) from err
     except GongkaiError as err:
-        _flash_error(request, err)
+        flash_error(request, err)
     else:
         template = _("已启用“%(word)s”。") if active else _("已停用“%(word)s”。")
         messages.success(request, template % {"word": entry.word})
@@ -601,7 +572,7 @@ def _subsidy_townships(user: User) -> list[Unit]:
 @login_required
 def subsidy_import(request: HttpRequest) -> HttpResponse:
     """Import a township's payout list and submit one masked posting per village for review."""
-    user = _user(request)
+    user = staff_user(request)
     townships = _subsidy_townships(user)
     if not townships:
         raise PermissionDenied(_("只有乡镇信息员或村务管理员可以导入补贴发放名单。"))

@@ -43,18 +43,12 @@ from gongkai.applications.models import (
     Stage,
 )
 from gongkai.applications.privacy import masked_applicant
-from gongkai.applications.views.access import (
-    denied,
-    detail_url,
-    flash_error,
-    flash_form_errors,
-    staff_user,
-    visible_application,
-)
+from gongkai.applications.views.access import denied, detail_url, visible_application
 from gongkai.core import clock
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import User
+from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
 
 APPLICANT_LABELS = [
     ("applicant_name", gettext_lazy("姓名或名称")),

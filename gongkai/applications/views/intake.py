@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from gongkai.applications import register, selectors, services
 from gongkai.applications.forms import RegisterForm, RegisterImportForm
-from gongkai.applications.views.access import denied, detail_url, staff_user
+from gongkai.applications.views.access import denied, detail_url
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, User
+from gongkai.orgs.staff_pages import staff_user
 
 
 def registrable_units(user: User) -> list[Unit]:

@@ -18,16 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 from gongkai.applications import letters, selectors
 from gongkai.applications.forms import LetterForm, TemplateUploadForm
 from gongkai.applications.models import Application, Letter, LetterKind
-from gongkai.applications.views.access import (
-    denied,
-    detail_url,
-    flash_error,
-    flash_form_errors,
-    staff_user,
-    visible_application,
-)
+from gongkai.applications.views.access import denied, detail_url, visible_application
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
+from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
 
 R = TypeVar("R", bound=HttpResponseBase)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from gongkai.applications import selectors
 from gongkai.applications.forms import ApplicationFilterForm
 from gongkai.applications.models import Application, Stage
-from gongkai.applications.views.access import staff_user
 from gongkai.core import clock
 from gongkai.orgs import permissions
 from gongkai.orgs.selectors import units_visible_to
+from gongkai.orgs.staff_pages import staff_user
 from gongkai.workdays.errors import unknown_year_message
 from gongkai.workdays.selectors import calendar
 
