@@ -109,6 +109,15 @@ STEP_VERBS: dict[str, str] = {
 }
 
 
+def _begin(actor: Actor, application: Application, on: dt.date, what: str) -> Application:
+    """The start of every handling step: lock the row, check the actor may handle the unit's
+    applications, and that the step's date ``on`` (called ``what`` in messages) is possible."""
+    application = _lock(application)
+    _may_handle(actor, application)
+    _check_day(application, on, what)
+    return application
+
+
 def _move(application: Application, stage: str) -> None:
     if not application.can_move_to(stage):
         raise InvalidTransition(
@@ -410,9 +419,7 @@ def application_request_supplement(
 ) -> Application:
     """Ask, once, for the application to be made clear (条例第三十条): within 7 working days of
     receipt, saying what to supplement and by when. The reply period restarts on the supplement."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "补正告知日期")
+    application = _begin(actor, application, on, "补正告知日期")
     if application.supplement_requested_on is not None:
         raise InvalidTransition("补正只能一次性告知，该申请已告知过补正。", log="second supplement")
     if not items.strip():
@@ -442,9 +449,7 @@ def application_supplemented(
     *, actor: Actor, application: Application, on: dt.date, note: str = ""
 ) -> Application:
     """Record the supplemented application; the 20 working days run afresh from ``on``."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "收到补正日期")
+    application = _begin(actor, application, on, "收到补正日期")
     if application.supplement_requested_on and on < application.supplement_requested_on:
         raise ValidationFailed("收到补正日期不能早于补正告知日期。", log="supplement before notice")
     _move(application, Stage.HANDLING)
@@ -464,9 +469,7 @@ def application_supplemented(
 def application_lapse(*, actor: Actor, application: Application, on: dt.date) -> Application:
     """Close an application whose supplement did not come in time, without good reason
     (条例第三十条: 视为放弃申请); counted as 其他处理."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "终止日期")
+    application = _begin(actor, application, on, "终止日期")
     deadline = application.supplement_deadline
     if application.stage != Stage.SUPPLEMENT or deadline is None or on <= deadline:
         raise InvalidTransition(
@@ -513,9 +516,7 @@ def application_transfer(
 ) -> Application:
     """Pass the application to the unit that holds the information (转办). The new unit gets its
     own application, received on ``on``, with the same query code; only it counts in reports."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "转办日期")
+    application = _begin(actor, application, on, "转办日期")
     if to_unit.pk == application.unit_id:
         raise ValidationFailed("不能转办给本单位。", log="transfer to self")
     _handling_unit(to_unit)
@@ -561,9 +562,7 @@ def application_consult(
 ) -> Consultation:
     """Consult a third party (条例第三十二条) or another agency (第三十四条); 15 working days for
     their answer, and the time is not counted in the reply period (第三十三条第三款)."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, sent_on, "征求意见日期")
+    application = _begin(actor, application, sent_on, "征求意见日期")
     if application.stage != Stage.HANDLING:
         raise InvalidTransition("只有办理中的申请可以征求意见。", log="consult outside handling")
     if kind not in ConsultationKind.values or not party.strip():
@@ -595,9 +594,7 @@ def application_consultation_answered(
     *, actor: Actor, consultation: Consultation, on: dt.date, answer: str = ""
 ) -> Consultation:
     """Record the answer (or that the deadline passed: use the deadline as ``on``)."""
-    application = _lock(consultation.application)
-    _may_handle(actor, application)
-    _check_day(application, on, "收到意见日期")
+    application = _begin(actor, consultation.application, on, "收到意见日期")
     if consultation.answered_on is not None:
         raise InvalidTransition("该征求意见已经记录了答复。", log="consultation answered twice")
     if on < consultation.sent_on:
@@ -653,9 +650,7 @@ def application_fee_notice(
 ) -> Application:
     """Issue a fee notice when the volume is clearly beyond reason (条例第四十二条): the applicant
     has 20 working days to pay; the time until payment is not counted in the reply period."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "收费通知日期")
+    application = _begin(actor, application, on, "收费通知日期")
     if amount <= 0:
         raise ValidationFailed("收费金额应大于零；不收费的申请无需发收费通知。", log="fee <= 0")
     if not basis.strip():
@@ -681,9 +676,7 @@ def application_fee_notice(
 
 @transaction.atomic
 def application_fee_paid(*, actor: Actor, application: Application, on: dt.date) -> Application:
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "缴费日期")
+    application = _begin(actor, application, on, "缴费日期")
     _move(application, Stage.HANDLING)
     application.fee_paid_on = on
     _save(application)
@@ -694,9 +687,7 @@ def application_fee_paid(*, actor: Actor, application: Application, on: dt.date)
 @transaction.atomic
 def application_fee_lapse(*, actor: Actor, application: Application, on: dt.date) -> Application:
     """Close an application whose fee was not paid within 20 working days (其他处理)."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "终止日期")
+    application = _begin(actor, application, on, "终止日期")
     if application.fee_due_on is None or on <= application.fee_due_on:
         raise InvalidTransition("缴费期限届满后才能不再处理。", log="fee lapse before due")
     return _close(application, actor, on, outcome="fee_unpaid", kind=EventKind.FEE_LAPSED)
@@ -714,9 +705,7 @@ def application_reply(
     A registered application may be answered on the spot (当场答复); "补正后申请内容仍不明确" needs
     a supplement first. Replying after the due date is recorded, never refused.
     """
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "答复日期")
+    application = _begin(actor, application, on, "答复日期")
     if outcome not in outcomes.REPLY_CODES:
         raise ValidationFailed("请选择办理结果。", log=f"bad outcome {outcome!r}")
     if outcome == "still_unclear" and application.supplemented_on is None:
@@ -744,9 +733,7 @@ def application_deliver(
     *, actor: Actor, application: Application, on: dt.date, way: str
 ) -> Application:
     """Record how and when the reply reached the applicant (送达)."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "送达日期")
+    application = _begin(actor, application, on, "送达日期")
     if way not in DeliveryWay.values:
         raise ValidationFailed("请选择送达方式。", log=f"bad delivery way {way!r}")
     if application.replied_on and on < application.replied_on:
@@ -762,9 +749,7 @@ def application_deliver(
 @transaction.atomic
 def application_archive(*, actor: Actor, application: Application, on: dt.date) -> Application:
     """Archive (归档) a finished application; nothing more can happen to it."""
-    application = _lock(application)
-    _may_handle(actor, application)
-    _check_day(application, on, "归档日期")
+    application = _begin(actor, application, on, "归档日期")
     _move(application, Stage.ARCHIVED)
     application.archived_on = on
     _save(application)
