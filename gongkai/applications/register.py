@@ -29,7 +29,6 @@ from gongkai.applications import outcomes, services
 from gongkai.applications.models import (
     ApplicantType,
     Application,
-    ApplicationEvent,
     Channel,
     EventKind,
     Stage,
@@ -37,7 +36,6 @@ from gongkai.applications.models import (
 )
 from gongkai.catalog.excel import MAX_UNPACKED_BYTES, CellProblem, WorkbookRejected
 from gongkai.core import clock
-from gongkai.core.audit import audit
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Role, Unit, UnitKind, User
 
@@ -428,12 +426,12 @@ def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Applica
     application.save()
     source = f"{filename}：" if filename else ""
     note = f"从登记台账导入（{source}工作表“{sheet}”第{row.row}行）"
-    ApplicationEvent.objects.create(
-        application=application,
-        kind=EventKind.IMPORTED,
-        on=row.received_on,
-        actor=actor,
-        note=note,
+    services.record_event(
+        application,
+        EventKind.IMPORTED,
+        actor,
+        row.received_on,
+        note,
         data={
             "file": filename,
             "sheet": sheet,
@@ -441,12 +439,5 @@ def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Applica
             "outcome": row.outcome,
             "replied_on": row.replied_on.isoformat() if row.replied_on else None,
         },
-    )
-    audit(
-        actor=actor,
-        action=f"application.{EventKind.IMPORTED}",
-        target=application,
-        unit_code=row.unit.code,
-        summary=f"{application.tracking_no} {note}",
     )
     return application

@@ -137,7 +137,7 @@ def _check_day(application: Application, on: dt.date, what: str) -> None:
         )
 
 
-def _event(
+def record_event(
     application: Application,
     kind: str,
     actor: Actor,
@@ -147,6 +147,7 @@ def _event(
     public: bool = True,
     data: Mapping[str, Any] | None = None,
 ) -> ApplicationEvent:
+    """Append an immutable event to the application and the audit log (every step does)."""
     event = ApplicationEvent.objects.create(
         application=application,
         kind=kind,
@@ -322,7 +323,7 @@ def application_submit_online(*, unit: Unit, values: Mapping[str, Any]) -> tuple
         stage=Stage.AWAITING_RECEIPT,
         year=today.year,
     )
-    _event(application, EventKind.SUBMITTED, None, today, "通过网上平台提交申请")
+    record_event(application, EventKind.SUBMITTED, None, today, "通过网上平台提交申请")
     return application, code
 
 
@@ -339,7 +340,7 @@ def application_confirm_receipt(
     _move(application, Stage.REGISTERED)
     application.received_on = on
     _save(application)
-    _event(application, EventKind.RECEIPT_CONFIRMED, actor, on, "双方确认，作为收到申请之日")
+    record_event(application, EventKind.RECEIPT_CONFIRMED, actor, on, "双方确认，作为收到申请之日")
     return application
 
 
@@ -406,7 +407,7 @@ def application_register(
     )
     application.handler = actor
     application.save(update_fields=["handler"])
-    _event(application, EventKind.REGISTERED, actor, received, Channel(channel).label)
+    record_event(application, EventKind.REGISTERED, actor, received, Channel(channel).label)
     return application, code
 
 
@@ -433,7 +434,7 @@ def application_request_supplement(
     note = f"需补正：{items.strip()}；补正期限：{deadline:%Y-%m-%d}"
     if application.supplement_notice_due and on > application.supplement_notice_due:
         note += f"（已超过第三十条规定的告知期限{application.supplement_notice_due:%Y-%m-%d}）"
-    _event(
+    record_event(
         application,
         EventKind.SUPPLEMENT_REQUESTED,
         actor,
@@ -455,7 +456,7 @@ def application_supplemented(
     _move(application, Stage.HANDLING)
     application.supplemented_on = on
     _save(application)
-    _event(
+    record_event(
         application,
         EventKind.SUPPLEMENTED,
         actor,
@@ -486,7 +487,7 @@ def _close(
     application.outcome = outcome
     application.replied_on = on
     _save(application)
-    _event(application, kind, actor, on, outcomes.BY_CODE[outcome].label)
+    record_event(application, kind, actor, on, outcomes.BY_CODE[outcome].label)
     return application
 
 
@@ -506,7 +507,7 @@ def application_accept(
     if actor is not None:
         application.handler = actor
     _save(application)
-    _event(application, EventKind.ACCEPTED, actor, on, public=True)
+    record_event(application, EventKind.ACCEPTED, actor, on, public=True)
     return application
 
 
@@ -538,7 +539,7 @@ def application_transfer(
     text = f"转至{to_unit.name}办理，新申请编号{successor.tracking_no}" + (
         f"：{note.strip()}" if note.strip() else ""
     )
-    _event(
+    record_event(
         application,
         EventKind.TRANSFERRED,
         actor,
@@ -546,7 +547,7 @@ def application_transfer(
         text,
         data={"successor": successor.tracking_no},
     )
-    _event(
+    record_event(
         successor,
         EventKind.REGISTERED,
         actor,
@@ -579,7 +580,7 @@ def application_consult(
         application=application, kind=kind, party=party.strip(), sent_on=sent_on, reply_due=due
     )
     _save(application)
-    _event(
+    record_event(
         application,
         EventKind.CONSULTATION_SENT,
         actor,
@@ -603,7 +604,9 @@ def application_consultation_answered(
     consultation.answer = answer.strip()
     consultation.save()
     _save(application)
-    _event(application, EventKind.CONSULTATION_ANSWERED, actor, on, f"{consultation.party}已回复")
+    record_event(
+        application, EventKind.CONSULTATION_ANSWERED, actor, on, f"{consultation.party}已回复"
+    )
     return consultation
 
 
@@ -633,7 +636,7 @@ def application_extend(
     application.extended = True
     application.extension_approved_by = approved_by.strip()
     _save(application)
-    _event(
+    record_event(
         application,
         EventKind.EXTENDED,
         actor,
@@ -663,7 +666,7 @@ def application_fee_notice(
     except statutory.UnknownYear:
         application.fee_due_on = None
     _save(application)
-    _event(
+    record_event(
         application,
         EventKind.FEE_NOTICE,
         actor,
@@ -680,7 +683,7 @@ def application_fee_paid(*, actor: Actor, application: Application, on: dt.date)
     _move(application, Stage.HANDLING)
     application.fee_paid_on = on
     _save(application)
-    _event(application, EventKind.FEE_PAID, actor, on, f"已缴纳{application.fee_amount}元")
+    record_event(application, EventKind.FEE_PAID, actor, on, f"已缴纳{application.fee_amount}元")
     return application
 
 
@@ -724,7 +727,9 @@ def application_reply(
     _save(application)
     late = application.due_on is not None and on > application.due_on
     text = outcomes.BY_CODE[outcome].label + ("（超过答复期限）" if late else "")
-    _event(application, EventKind.REPLIED, actor, on, text, data={"outcome": outcome, "late": late})
+    record_event(
+        application, EventKind.REPLIED, actor, on, text, data={"outcome": outcome, "late": late}
+    )
     return application
 
 
@@ -742,7 +747,7 @@ def application_deliver(
     application.delivered_on = on
     application.delivered_by = way
     _save(application)
-    _event(application, EventKind.DELIVERED, actor, on, DeliveryWay(way).label)
+    record_event(application, EventKind.DELIVERED, actor, on, DeliveryWay(way).label)
     return application
 
 
@@ -753,7 +758,7 @@ def application_archive(*, actor: Actor, application: Application, on: dt.date) 
     _move(application, Stage.ARCHIVED)
     application.archived_on = on
     _save(application)
-    _event(application, EventKind.ARCHIVED, actor, on)
+    record_event(application, EventKind.ARCHIVED, actor, on)
     return application
 
 
@@ -767,7 +772,7 @@ def applicant_details(*, actor: User, application: Application) -> dict[str, str
         permissions.can_see_applicant_of(actor, application.unit),
         "申请人的身份和联系方式仅承办单位和县政务公开办可以查看。",
     )
-    _event(application, EventKind.PERSONAL_DATA_VIEWED, actor, clock.today(), public=False)
+    record_event(application, EventKind.PERSONAL_DATA_VIEWED, actor, clock.today(), public=False)
     return {
         name: getattr(application, name)
         for name in (
