@@ -75,8 +75,6 @@ FEE_BASIS = f"{LAW}第四十二条和{FEE_RULES}"
 STEP_ARTICLES: dict[str, str] = {
     LetterKind.SUPPLEMENT: "第三十条",
     LetterKind.EXTENSION: "第三十三条",
-    # 转办 tells the applicant which agency holds the information (第三十六条第五项).
-    LetterKind.TRANSFER: "第三十六条第（五）项",
 }
 CONSULTATION_ARTICLES: dict[str, str] = {
     ConsultationKind.THIRD_PARTY: "第三十二条",
@@ -116,7 +114,6 @@ DECISION_WORDS: dict[str, str] = {
     LetterKind.NOTICE_FEE_LAPSED: "告知",
     LetterKind.SUPPLEMENT: "告知",
     LetterKind.EXTENSION: "告知",
-    LetterKind.TRANSFER: "告知",
     LetterKind.FEE: "通知",
     LetterKind.CONSULTATION: "",
 }
@@ -392,7 +389,6 @@ def _facts(application: Application) -> _Facts:
     # An imported application may lack the event; the field then holds the same date.
     with contextlib.suppress(KeyError, ValueError):
         deadline = dt.date.fromisoformat(str(supplement_data["deadline"]))
-    transfer = _last_event(application, EventKind.TRANSFERRED)
     consultation = application.consultations.order_by("-sent_on", "-pk").first()
     return _Facts(
         tracking_no=application.tracking_no,
@@ -419,9 +415,6 @@ def _facts(application: Application) -> _Facts:
         consultation_kind=consultation.kind if consultation else "",
         consultation_sent_on=consultation.sent_on if consultation else None,
         consultation_reply_due=consultation.reply_due if consultation else None,
-        transfer_unit=application.transferred_to.name if application.transferred_to else "",
-        transfer_tracking_no=str(transfer.data.get("successor", "")) if transfer else "",
-        transfer_on=transfer.on if transfer else None,
         fee_amount=application.fee_amount if application.fee_notice_on else None,
         fee_basis=_fee_basis(_last_event(application, EventKind.FEE_NOTICE)),
         fee_notice_on=application.fee_notice_on,
@@ -591,10 +584,6 @@ def _check_ready(application: Application, kind: str) -> None:
             not application.consultations.exists(),
             "该申请没有征求意见，不能生成征求意见书。请先登记征求意见。",
         ),
-        LetterKind.TRANSFER: (
-            application.transferred_to_id is None,
-            "该申请没有转办，不能生成转办告知书。",
-        ),
         LetterKind.FEE: (
             application.fee_notice_on is None,
             "该申请没有发出收费通知，不能生成收费通知书。",
@@ -616,8 +605,7 @@ def _step_day(application: Application, kind: str) -> dt.date | None:
     if kind == LetterKind.CONSULTATION:
         consultation = application.consultations.order_by("-sent_on", "-pk").first()
         return consultation.sent_on if consultation else None
-    event_kind = EventKind.EXTENDED if kind == LetterKind.EXTENSION else EventKind.TRANSFERRED
-    event = _last_event(application, event_kind)
+    event = _last_event(application, EventKind.EXTENDED)
     return event.on if event else None
 
 
@@ -636,7 +624,7 @@ def letter_generate(
     and an audit entry.
     """
     _check_kind(kind)
-    application = Application.objects.select_related("unit", "transferred_to", "handler").get(
+    application = Application.objects.select_related("unit", "handler").get(
         pk=application.pk
     )
     if actor is not None:

@@ -31,6 +31,7 @@ class Channel(models.TextChoices):
     ORDINARY_POST = "ordinary_post", "平常信函"
     ONLINE = "online", "互联网"
     FAX = "fax", "传真"
+    ORAL = "oral", "口头提出（代为填写）"
 
 
 class DeliveryWay(models.TextChoices):
@@ -47,8 +48,11 @@ class InfoForm(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    """Where the application stands. Consultation and extension are facts recorded beside the
-    stage (a consultation pauses the clock while the application stays in handling)."""
+    """Where the application stands. Consultation, extension, routing and the 第三十五条 period
+    are facts recorded beside the stage (a consultation pauses the clock while the application
+    stays in handling). There is no transfer between agencies: the 条例 has none (a unit that is
+    not responsible answers under 第三十六条第（五）项), and routing inside the county's unified
+    intake moves the one application, which keeps its stage."""
 
     AWAITING_RECEIPT = "awaiting_receipt", "待确认收到"
     REGISTERED = "registered", "已登记"
@@ -58,7 +62,6 @@ class Stage(models.TextChoices):
     REPLIED = "replied", "已答复"
     DELIVERED = "delivered", "已送达"
     ARCHIVED = "archived", "已归档"
-    TRANSFERRED = "transferred", "已转办"
     CLOSED = "closed", "已终止"
 
 
@@ -75,15 +78,15 @@ class Application(BaseModel):
     """One application for government information, from receipt to archive."""
 
     ALLOWED: ClassVar[dict[str, set[str]]] = {
-        Stage.AWAITING_RECEIPT: {Stage.REGISTERED},
-        Stage.REGISTERED: {Stage.SUPPLEMENT, Stage.HANDLING, Stage.TRANSFERRED, Stage.REPLIED},
+        # CLOSED from every open stage: the applicant may withdraw at any time.
+        Stage.AWAITING_RECEIPT: {Stage.REGISTERED, Stage.CLOSED},
+        Stage.REGISTERED: {Stage.SUPPLEMENT, Stage.HANDLING, Stage.REPLIED, Stage.CLOSED},
         Stage.SUPPLEMENT: {Stage.HANDLING, Stage.CLOSED, Stage.REPLIED},
-        Stage.HANDLING: {Stage.FEE_NOTICE, Stage.REPLIED, Stage.TRANSFERRED},
+        Stage.HANDLING: {Stage.FEE_NOTICE, Stage.REPLIED, Stage.CLOSED},
         Stage.FEE_NOTICE: {Stage.HANDLING, Stage.CLOSED},
         Stage.REPLIED: {Stage.DELIVERED},
         Stage.DELIVERED: {Stage.ARCHIVED},
         Stage.CLOSED: {Stage.ARCHIVED},
-        Stage.TRANSFERRED: {Stage.ARCHIVED},
         Stage.ARCHIVED: set(),
     }
 
@@ -91,6 +94,12 @@ class Application(BaseModel):
     query_code_digest = models.CharField("查询码摘要", max_length=128, editable=False)
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="applications", verbose_name="承办单位"
+    )
+    # The unit whose annual report counts the application: the unit holding it at the end of the
+    # year it was received (or at its reply, if earlier). Routing later than that does not move
+    # it, so a year already reported never changes (see services.application_route).
+    account_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="计入年度报告的单位"
     )
     channel = models.CharField("提交方式", max_length=16, choices=Channel.choices)
     applicant_type = models.CharField("申请人类型", max_length=10, choices=ApplicantType.choices)
@@ -131,28 +140,20 @@ class Application(BaseModel):
         "送达方式", max_length=12, choices=DeliveryWay.choices, blank=True
     )
     archived_on = models.DateField("归档日期", null=True, blank=True)
-    transferred_to = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="transferred_applications",
-        verbose_name="转办至",
-    )
-    transferred_from = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="transfers",
-        verbose_name="转办来源",
-    )
     fee_amount = models.DecimalField("信息处理费（元）", max_digits=10, decimal_places=2, default=0)
     fee_notice_on = models.DateField("收费通知日期", null=True, blank=True)
     fee_due_on = models.DateField("缴费期限", null=True, blank=True)
     fee_paid_on = models.DateField("缴费日期", null=True, blank=True)
     handler = staff_reference("承办人")
     imported = models.BooleanField("从登记台账导入", default=False)
+    transcribed_by = models.CharField(
+        "代为填写人", max_length=100, blank=True, help_text="口头提出的申请，由谁代为填写（条例第二十九条第一款）"
+    )
+    responsible_agency = models.CharField("负责公开的行政机关", max_length=200, blank=True)
+    responsible_contact = models.CharField("该机关的联系方式", max_length=200, blank=True)
+    reasons_requested_on = models.DateField("要求说明理由日期", null=True, blank=True)
+    deferred_until = models.DateField("延迟答复的合理期限", null=True, blank=True)
+    fee_received_on = models.DateField("申请人收到收费通知之日", null=True, blank=True)
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -182,7 +183,12 @@ class EventKind(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", "补正告知"
     SUPPLEMENTED = "supplemented", "收到补正"
     LAPSED = "lapsed", "逾期未补正"
-    TRANSFERRED = "transferred", "转办"
+    ROUTED = "routed", "转交承办单位"
+    WITHDRAWN = "withdrawn", "申请人撤回申请"
+    REASONS_REQUESTED = "reasons_requested", "要求说明理由"
+    DEFERRED = "deferred", "确定延迟答复期限"
+    CONSULTATION_DELIVERED = "consultation_delivered", "征求意见书送达"
+    FEE_RECEIVED = "fee_received", "收费通知送达"
     ACCEPTED = "accepted", "受理办理"
     CONSULTATION_SENT = "consultation_sent", "征求意见"
     CONSULTATION_ANSWERED = "consultation_answered", "收到意见"
@@ -220,14 +226,48 @@ class ApplicationEvent(models.Model):
         return f"{self.application} {self.get_kind_display()} {self.on}"
 
 
+class Routing(models.Model):
+    """The county's unified intake (统一受理) passing an application to the unit responsible, before
+    anyone answers it. The application stays one application, with its number, its query code
+    and its first receipt date (条例第三十一条): the reply period runs on. Immutable."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="routings", verbose_name="申请"
+    )
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="转出单位"
+    )
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name="转交至"
+    )
+    on = models.DateField("转交日期")
+    at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor = staff_reference("记录人")
+    note = models.TextField("理由", blank=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = "转交记录"
+        verbose_name_plural = "转交记录"
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.from_unit} → {self.to_unit}（{self.on}）"
+
+
 class ConsultationKind(models.TextChoices):
+    """Whom the handling unit consults. Only a third party (第三十二条) and the agencies that made
+    the information jointly (第三十四条: silence is consent) have 15 working days from receiving
+    the request; any other agency's opinion just pauses the clock until it comes (第三十三条第三款)."""
+
     THIRD_PARTY = "third_party", "征求第三方意见（条例第三十二条）"
-    AGENCY = "agency", "征求其他机关意见（条例第三十四条）"
+    AGENCY = "agency", "征求共同制作机关意见（条例第三十四条）"
+    OTHER_AGENCY = "other_agency", "征求其他机关意见（条例第三十三条第三款）"
 
 
 class Consultation(models.Model):
     """A consultation of a third party or another agency; its days are not counted in the reply
-    period (条例第三十三条第三款)."""
+    period (条例第三十三条第三款). The 15 working days of 第三十二、三十四条 run from the day the
+    consulted party receives the request (``delivered_on``), not from sending."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="consultations", verbose_name="申请"
@@ -235,6 +275,7 @@ class Consultation(models.Model):
     kind = models.CharField("类型", max_length=12, choices=ConsultationKind.choices)
     party = models.CharField("征求对象", max_length=200)
     sent_on = models.DateField("发出日期")
+    delivered_on = models.DateField("对方收到征求意见书之日", null=True, blank=True)
     reply_due = models.DateField("意见期限", null=True, blank=True)
     answered_on = models.DateField("收到意见日期", null=True, blank=True)
     answer = models.TextField("意见", blank=True)
@@ -251,9 +292,10 @@ class Consultation(models.Model):
 class LetterKind(models.TextChoices):
     SUPPLEMENT = "supplement", "补正告知书"
     EXTENSION = "extension", "延期答复告知书"
-    CONSULTATION = "consultation", "征求第三方意见书"
-    TRANSFER = "transfer", "转办告知书"
+    CONSULTATION = "consultation", "征求意见书"
     FEE = "fee", "收费通知书"
+    REASONS = "reasons", "说明理由告知书（条例第三十五条）"
+    DEFERRAL = "deferral", "延迟答复告知书（条例第三十五条）"
     REPLY_GRANT = "reply_grant", "政府信息公开申请答复告知书（予以公开）"
     REPLY_PARTIAL = "reply_partial", "政府信息公开申请答复告知书（部分公开）"
     REPLY_REFUSE = "reply_refuse", "政府信息公开申请答复告知书（不予公开）"

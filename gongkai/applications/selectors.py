@@ -27,6 +27,7 @@ from gongkai.applications.models import (
     Consultation,
     Letter,
     LetterTemplate,
+    Routing,
     Stage,
 )
 from gongkai.orgs import permissions
@@ -66,8 +67,7 @@ def application_detail(user: Any, pk: int) -> Application:
     """One application the user may read, with what its page shows; raises DoesNotExist."""
     return (
         applications_visible_to(user)
-        .select_related("unit__parent", "transferred_to", "transferred_from")
-        .prefetch_related("transfers")
+        .select_related("unit__parent", "account_unit")
         .get(pk=pk)
     )
 
@@ -75,6 +75,11 @@ def application_detail(user: Any, pk: int) -> Application:
 def events_of(application: Application) -> QuerySet[ApplicationEvent]:
     """The full history of an application, oldest first, for staff."""
     return application.events.select_related("actor").order_by("at", "pk")
+
+
+def routings_of(application: Application) -> QuerySet[Routing]:
+    """Where the unified intake passed the application, oldest first."""
+    return application.routings.select_related("from_unit", "to_unit").order_by("on", "pk")
 
 
 def consultations_of(application: Application) -> QuerySet[Consultation]:
@@ -137,7 +142,7 @@ def public_application(tracking_no: str, code: str) -> Application | None:
     """
     number = tracking_no.strip()
     found = (
-        Application.objects.select_related("unit", "transferred_to").filter(tracking_no=number)
+        Application.objects.select_related("unit").filter(tracking_no=number)
         if number
         else Application.objects.none()
     )
@@ -212,8 +217,10 @@ class Reminder:
 def reminders(scope: QuerySet[Application], *, on: dt.date, days: int) -> list[Reminder]:
     """Every date falling due within ``days`` working days of ``on`` on the applications of
     ``scope``: the reply (条例第三十三条), the one-time 补正 notice (第三十条), the applicant's
-    supplement deadline, a consultation's answer (第三十二、三十四条) and a fee payment. Soonest
-    first. Three queries."""
+    supplement deadline, a consultation's answer (第三十二、三十四条) and a fee payment; and every
+    online application still waiting for the handling unit to confirm receipt with the applicant
+    (第三十一条第（三）项: its clock has not started, so nothing else would remind anyone of it),
+    dated from its submission. Soonest first. Four queries."""
     until = reminder_horizon(days, on=on)
     if until is None:
         return []
@@ -267,6 +274,8 @@ def reminders(scope: QuerySet[Application], *, on: dt.date, days: int) -> list[R
             _("征求意见期限（%(party)s）") % {"party": consultation.party},
             consultation.reply_due,  # type: ignore[arg-type]
         )
+    for application in scope.filter(stage=Stage.AWAITING_RECEIPT).order_by("submitted_on", "pk"):
+        add(application, _("确认收到网上申请（提交于该日）"), application.submitted_on)
     found.sort(key=lambda r: (r.due, r.application.pk, r.what))
     return found
 
@@ -346,11 +355,6 @@ CARRIED_FORWARD = "结转下年度继续办理"
 _NUMERALS = "一二三四五六七八"
 
 
-def _outcome_row_name(outcome: outcomes.Outcome) -> str:
-    # "部分公开（区分处理的，…）" is named "部分公开" in JSON and code (REFERENCE.md).
-    return outcome.label.split("（")[0] if outcome.code == "partial" else outcome.label
-
-
 def _layout() -> list[tuple[str, str, int, bool]]:
     """(name, label as printed, indent level, whether it holds numbers) in the report's order."""
     rows: list[tuple[str, str, int, bool]] = [
@@ -358,17 +362,16 @@ def _layout() -> list[tuple[str, str, int, bool]]:
         (CARRIED_OVER, f"二、{CARRIED_OVER}", 0, True),
         ("本年度办理结果", "三、本年度办理结果", 0, False),
     ]
-    number = 0
-    for group in outcomes.GROUPS:
-        members = [o for o in outcomes.OUTCOMES if (o.group or o.label.split("（")[0]) == group]
+    for number, group in enumerate(outcomes.GROUPS):
         label = f"（{_NUMERALS[number]}）"
-        number += 1
+        members = [o for o in outcomes.OUTCOMES if (o.group or o.row) == group]
         if not members[0].group:
-            rows.append((_outcome_row_name(members[0]), label + members[0].label, 1, True))
+            rows.append((members[0].row, label + members[0].label, 1, True))
             continue
         rows.append((group, label + group, 1, False))
-        rows += [(o.label, f"{i}.{o.label}", 2, True) for i, o in enumerate(members, start=1)]
-    rows.append((TOTAL, f"（{_NUMERALS[number]}）{TOTAL}", 1, True))
+        labels = list(dict.fromkeys(o.label for o in members))
+        rows += [(name, f"{i}.{name}", 2, True) for i, name in enumerate(labels, start=1)]
+    rows.append((TOTAL, f"（{_NUMERALS[len(outcomes.GROUPS)]}）{TOTAL}", 1, True))
     rows.append((CARRIED_FORWARD, f"四、{CARRIED_FORWARD}", 0, True))
     return rows
 
@@ -390,22 +393,23 @@ def annual_report_table(year: int, units: Iterable[Unit] | None = None) -> dict[
     """Section 三 of the annual report (国办公开办函〔2021〕30号): applications received and handled
     in ``year``, by applicant type, for ``units`` (default: every unit). Five queries.
 
+    Every count comes from dated facts, so what happens after the year never changes it:
     本年新收 counts applications received (收到申请之日, 条例第三十一条) in the year; 上年结转 those
-    received before it and not yet replied at its start; 办理结果 those replied (or closed as
-    其他处理) in the year, by outcome; 结转下年度继续办理 those received by the year's end and not
-    replied by then. So, per column, 一 + 二 = （七）总计 + 四. An application passed to another
-    unit (转办) is counted once, as its successor at the unit that handles it.
+    received before it and not yet replied at its start; 办理结果 those replied (or closed: lapsed,
+    unpaid fee, withdrawn) in the year, by outcome; 结转下年度继续办理 those received by the year's
+    end and not replied by then. So, per unit and column, 一 + 二 = （七）总计 + 四, and 结转下年度
+    of one year is 上年结转 of the next. An application counts at its account unit
+    (Application.account_unit: where it was at the end of the year it was received, or at its
+    reply), once, however often the unified intake routed it.
 
     Returns {"year", "columns": the 7 column labels, "rows": [{"name", "label", "level",
     "values": {column label: count} or None for a group heading}]}; ``name`` is the REFERENCE.md
     row label without its numbering.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    counted = Application.objects.filter(
-        received_on__isnull=False, transferred_to__isnull=True
-    ).exclude(stage=Stage.TRANSFERRED)
+    counted = Application.objects.filter(received_on__isnull=False)
     if units is not None:
-        counted = counted.filter(unit__in=list(units))
+        counted = counted.filter(account_unit__in=list(units))
     not_replied_at = {
         "start": Q(replied_on__isnull=True) | Q(replied_on__gte=start),
         "end": Q(replied_on__isnull=True) | Q(replied_on__gt=end),
@@ -415,8 +419,7 @@ def annual_report_table(year: int, units: Iterable[Unit] | None = None) -> dict[
         CARRIED_OVER: _by_type(counted.filter(not_replied_at["start"], received_on__lt=start)),
         CARRIED_FORWARD: _by_type(counted.filter(not_replied_at["end"], received_on__lte=end)),
     }
-    outcome_rows = {o.code: _outcome_row_name(o) for o in outcomes.OUTCOMES}
-    for name in [*outcome_rows.values(), TOTAL]:
+    for name in [*outcomes.ROWS, TOTAL]:
         values[name] = dict.fromkeys(COLUMNS, 0)
     replied = (
         counted.filter(replied_on__gte=start, replied_on__lte=end)
@@ -426,7 +429,8 @@ def annual_report_table(year: int, units: Iterable[Unit] | None = None) -> dict[
     )
     for applicant_type, outcome, n in replied:
         column = _COLUMN_OF.get(applicant_type, "其他")
-        row = values[outcome_rows.get(outcome, "其他")]
+        info = outcomes.BY_CODE.get(outcome)
+        row = values[info.row if info else "其他"]
         for cells in (row, values[TOTAL]):
             cells[column] += n
             cells[TOTAL] += n

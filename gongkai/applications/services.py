@@ -34,6 +34,7 @@ from gongkai.applications.models import (
     DeliveryWay,
     EventKind,
     InfoForm,
+    Routing,
     Stage,
     TrackingSequence,
 )
@@ -91,7 +92,7 @@ def _may_handle(actor: Actor, application: Application) -> None:
 def _lock(application: Application) -> Application:
     return (
         Application.objects.select_for_update()
-        .select_related("unit", "transferred_to")
+        .select_related("unit", "account_unit")
         .get(pk=application.pk)
     )
 
@@ -104,7 +105,6 @@ STEP_VERBS: dict[str, str] = {
     Stage.REPLIED: "答复",
     Stage.DELIVERED: "记录送达",
     Stage.ARCHIVED: "归档",
-    Stage.TRANSFERRED: "转办",
     Stage.CLOSED: "终止办理",
 }
 
@@ -168,56 +168,90 @@ def record_event(
     return event
 
 
+class OpenPause(Exception):
+    """A pause whose end is not known yet: an unanswered consultation without a statutory
+    deadline (or whose request has not reached the consulted party), or a fee notice the
+    applicant has not received. The reply date cannot be known until it ends."""
+
+
+def _consultation_end(consultation: Consultation) -> dt.date | None:
+    """The last day a consultation pauses the clock: its answer, or the end of the 15 working
+    days of 第三十二、三十四条 if that comes first; None while it is still open-ended."""
+    ends = [d for d in (consultation.answered_on, consultation.reply_due) if d is not None]
+    return min(ends) if ends else None
+
+
 def pauses_of(application: Application) -> list[tuple[dt.date, dt.date]]:
-    """The periods not counted in the reply period: consultations (条例第三十三条第三款) and the
-    time between a fee notice and payment (国办函〔2020〕109号)."""
+    """The periods not counted in the reply period: consultations of third parties and other
+    agencies (条例第三十三条第三款) and the time from sending a fee notice to payment
+    (国办函〔2020〕109号: 自发出收费通知之日起至申请人缴纳费用之日止). Raises OpenPause when one of
+    them has no end yet."""
     periods = []
     consultations = application.consultations.all() if application.pk else []
     for consultation in consultations:
-        end = consultation.answered_on or consultation.reply_due
-        if end is not None:
-            periods.append((consultation.sent_on, end))
+        end = _consultation_end(consultation)
+        if end is None:
+            raise OpenPause(f"consultation {consultation.pk} open")
+        periods.append((consultation.sent_on, end))
     if application.fee_notice_on:
         end = application.fee_paid_on or application.fee_due_on
-        if end is not None:
-            periods.append((application.fee_notice_on, end))
+        if end is None:
+            raise OpenPause("fee notice not yet received")
+        periods.append((application.fee_notice_on, end))
     return periods
+
+
+def statutory_due(application: Application) -> dt.date | None:
+    """The reply due date by 条例第三十、三十三条 alone (ignoring a 第三十五条 period); None while
+    it cannot be known: not received, awaiting a supplement, an open pause, or a year the
+    working-day calendar does not know (never guessed)."""
+    if application.received_on is None:
+        return None
+    if application.supplement_requested_on is not None and application.supplemented_on is None:
+        # 条例第三十条: the period runs afresh from the supplement; until it comes there is none.
+        return None
+    try:
+        return statutory.due_date(
+            application.received_on,
+            supplemented=application.supplemented_on,
+            pauses=pauses_of(application),
+            extended=application.extended,
+            calendar=calendar(),
+        )
+    except (statutory.UnknownYear, OpenPause):
+        return None
+
+
+def due_before_extension(application: Application) -> dt.date | None:
+    """The reply date the extension moved (for the 延期答复告知书): the statutory date without
+    the extension; None when not extended or not known."""
+    if not application.extended:
+        return None
+    application.extended = False
+    try:
+        return statutory_due(application)
+    finally:
+        application.extended = True
 
 
 def recompute_due_dates(application: Application) -> None:
     """Recompute the reply due date and the 补正 notice due date from the recorded facts.
 
     A year the working-day calendar does not know leaves the date empty (never guessed); the
-    application then shows 期限待定 until the office imports that year's calendar.
+    application then shows 期限待定 until the office imports that year's calendar. A reasonable
+    longer period fixed under 条例第三十五条 replaces the statutory one.
     """
     if application.received_on is None:
         application.due_on = None
         application.supplement_notice_due = None
         return
-    cal = calendar()
-    waiting = (
-        application.supplement_requested_on is not None and application.supplemented_on is None
-    )
     try:
         application.supplement_notice_due = statutory.supplement_notice_due(
-            application.received_on, calendar=cal
+            application.received_on, calendar=calendar()
         )
     except statutory.UnknownYear:
         application.supplement_notice_due = None
-    if waiting:
-        # 条例第三十条: the period runs afresh from the supplement; until it comes there is none.
-        application.due_on = None
-        return
-    try:
-        application.due_on = statutory.due_date(
-            application.received_on,
-            supplemented=application.supplemented_on,
-            pauses=pauses_of(application),
-            extended=application.extended,
-            calendar=cal,
-        )
-    except statutory.UnknownYear:
-        application.due_on = None
+    application.due_on = application.deferred_until or statutory_due(application)
 
 
 def _save(application: Application) -> Application:
@@ -294,6 +328,7 @@ def _create(
         tracking_no=_next_tracking_no(year),
         query_code_digest=_query_digest(code),
         unit=unit,
+        account_unit=unit,
         channel=channel,
         submitted_on=submitted_on,
         received_on=received_on,
@@ -351,10 +386,11 @@ def receipt_date(
     signed_for_on: dt.date | None = None,
     confirmed_on: dt.date | None = None,
 ) -> dt.date:
-    """The day of receipt by 条例第三十一条: in person, the day handed in; registered post, the day
-    signed for; an ordinary letter, the day the office confirmed it with the applicant; online or
-    fax, the day both sides confirmed."""
-    if channel == Channel.IN_PERSON:
+    """The day of receipt by 条例第三十一条: in person (and an oral application written down by the
+    office, 第二十九条第一款), the day handed in; registered post, the day signed for; an ordinary
+    letter, the day the office confirmed it with the applicant; online or fax, the day both sides
+    confirmed."""
+    if channel in (Channel.IN_PERSON, Channel.ORAL):
         return submitted_on
     if channel == Channel.REGISTERED_POST:
         if signed_for_on is None:
@@ -377,10 +413,13 @@ def application_register(
     submitted_on: dt.date,
     signed_for_on: dt.date | None = None,
     confirmed_on: dt.date | None = None,
+    transcribed_by: str = "",
 ) -> tuple[Application, str]:
-    """Register an application that came in person, by post or by fax (登记).
+    """Register an application that came in person, orally, by post or by fax (登记).
 
-    Returns the application and its query code, to be given to the applicant.
+    An oral application (条例第二十九条第一款: 采用书面形式确有困难的) is written down by the
+    office that receives it; ``transcribed_by`` names who did (default: the actor), and the
+    record keeps it. Returns the application and its query code, to be given to the applicant.
     """
     _allowed(
         actor,
@@ -406,8 +445,17 @@ def application_register(
         year=received.year,
     )
     application.handler = actor
-    application.save(update_fields=["handler"])
-    record_event(application, EventKind.REGISTERED, actor, received, Channel(channel).label)
+    note = Channel(channel).label
+    if channel == Channel.ORAL:
+        writer = (transcribed_by or (str(actor) if actor is not None else "")).strip()
+        if not writer:
+            raise ValidationFailed(
+                "口头提出的申请，请填写代为填写申请的工作人员。", log="oral without transcriber"
+            )
+        application.transcribed_by = writer[:100]
+        note = f"申请人口头提出，由{application.transcribed_by}代为填写（条例第二十九条第一款）"
+    application.save(update_fields=["handler", "transcribed_by"])
+    record_event(application, EventKind.REGISTERED, actor, received, note)
     return application, code
 
 
@@ -487,7 +535,9 @@ def _close(
     application.outcome = outcome
     application.replied_on = on
     _save(application)
-    record_event(application, kind, actor, on, outcomes.BY_CODE[outcome].label)
+    info = outcomes.BY_CODE[outcome]
+    note = info.choice + (f"：{application.outcome_note}" if outcome == "withdrawn" else "")
+    record_event(application, kind, actor, on, note)
     return application
 
 
@@ -511,73 +561,117 @@ def application_accept(
     return application
 
 
+OPEN_BEFORE_ANSWER = (Stage.AWAITING_RECEIPT, Stage.REGISTERED, Stage.SUPPLEMENT, Stage.HANDLING)
+
+
 @transaction.atomic
-def application_transfer(
+def application_route(
     *, actor: Actor, application: Application, to_unit: Unit, on: dt.date, note: str = ""
 ) -> Application:
-    """Pass the application to the unit that holds the information (转办). The new unit gets its
-    own application, received on ``on``, with the same query code; only it counts in reports."""
-    application = _begin(actor, application, on, "转办日期")
+    """Pass an application, inside the county's unified intake (统一受理), to the unit responsible
+    for the information, before anyone has answered it.
+
+    This is not a transfer between agencies (the 条例 has none: a unit that is not responsible
+    answers under 第三十六条第（五）项 and counts the application itself). It stays one
+    application with its number, query code and first receipt date, so the reply period runs on
+    from that receipt. It is counted once, in the report of the unit that answers it — unless it
+    is routed after the end of the year it was received in: that year's report already carried
+    it forward at the routing unit, so it stays in that unit's books (account_unit), and no year
+    already reported changes. The office (the intake) or the current unit's handler may route;
+    the new unit's handlers take it from there.
+    """
+    application = _lock(application)
+    _allowed(
+        actor,
+        permissions.can_route_application(actor, application.unit),
+        "只有县政务公开办（统一受理）或承办单位的承办人可以转交该申请。",
+    )
+    _check_day(application, on, "转交日期")
+    if application.stage not in OPEN_BEFORE_ANSWER:
+        raise InvalidTransition(
+            f"申请当前处于“{application.get_stage_display()}”阶段，不能转交；已发出收费通知或"
+            "已答复的申请，由本单位继续办理。",
+            log=f"route at stage {application.stage}",
+        )
     if to_unit.pk == application.unit_id:
-        raise ValidationFailed("不能转办给本单位。", log="transfer to self")
+        raise ValidationFailed("该申请已由该单位承办，无需转交。", log="route to self")
+    last = application.routings.order_by("-on", "-pk").first()
+    if last is not None and on < last.on:
+        raise ValidationFailed(
+            f"转交日期不能早于上一次转交（{last.on:%Y-%m-%d}）。", log="route before last"
+        )
     _handling_unit(to_unit)
-    _move(application, Stage.TRANSFERRED)
-    successor = Application(
-        tracking_no=_next_tracking_no(on.year),
-        query_code_digest=application.query_code_digest,
-        unit=to_unit,
-        channel=application.channel,
-        submitted_on=application.submitted_on,
-        received_on=on,
-        stage=Stage.REGISTERED,
-        transferred_from=application,
-        **{name: getattr(application, name) for name in APPLICANT_FIELDS},
+    from_unit = application.unit
+    Routing.objects.create(
+        application=application,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        on=on,
+        actor=actor,
+        note=note.strip(),
     )
-    _save(successor)
-    application.transferred_to = to_unit
+    received = application.received_on
+    if received is None or on.year == received.year:
+        application.account_unit = to_unit
+    application.unit = to_unit
+    application.handler = None
     _save(application)
-    text = f"转至{to_unit.name}办理，新申请编号{successor.tracking_no}" + (
-        f"：{note.strip()}" if note.strip() else ""
-    )
     record_event(
         application,
-        EventKind.TRANSFERRED,
+        EventKind.ROUTED,
         actor,
         on,
-        text,
-        data={"successor": successor.tracking_no},
+        f"由{from_unit.name}转交{to_unit.name}办理，申请编号、查询码和收到申请之日不变"
+        + (f"：{note.strip()}" if note.strip() else ""),
+        data={"from": from_unit.code, "to": to_unit.code},
     )
-    record_event(
-        successor,
-        EventKind.REGISTERED,
-        actor,
-        on,
-        f"由{application.unit.name}转来（原编号{application.tracking_no}）",
-    )
-    return successor
+    return application
+
+
+def _consultation_due(kind: str, delivered: dt.date | None) -> dt.date | None:
+    """15 working days from the day the consulted party received the request (第三十二、三十四条);
+    none for other agencies, whose opinion simply pauses the clock (第三十三条第三款)."""
+    if delivered is None or kind == ConsultationKind.OTHER_AGENCY:
+        return None
+    try:
+        if kind == ConsultationKind.THIRD_PARTY:
+            return statutory.third_party_reply_due(delivered, calendar=calendar())
+        return statutory.agency_reply_due(delivered, calendar=calendar())
+    except statutory.UnknownYear:
+        return None
 
 
 @transaction.atomic
 def application_consult(
-    *, actor: Actor, application: Application, kind: str, party: str, sent_on: dt.date
+    *,
+    actor: Actor,
+    application: Application,
+    kind: str,
+    party: str,
+    sent_on: dt.date,
+    delivered_on: dt.date | None = None,
 ) -> Consultation:
-    """Consult a third party (条例第三十二条) or another agency (第三十四条); 15 working days for
-    their answer, and the time is not counted in the reply period (第三十三条第三款)."""
+    """Consult a third party (条例第三十二条), the agencies that made the information jointly
+    (第三十四条) or another agency (第三十三条第三款). The time is not counted in the reply period.
+
+    The 15 working days of 第三十二、三十四条 run from the day the consulted party receives the
+    request: give ``delivered_on`` when known (handed over, signed for), or record it later with
+    application_consultation_delivered. Until then the reply date is not known.
+    """
     application = _begin(actor, application, sent_on, "征求意见日期")
     if application.stage != Stage.HANDLING:
         raise InvalidTransition("只有办理中的申请可以征求意见。", log="consult outside handling")
     if kind not in ConsultationKind.values or not party.strip():
         raise ValidationFailed("请选择征求意见的类型并填写征求对象。", log="bad consultation")
-    try:
-        due = (
-            statutory.third_party_reply_due(sent_on, calendar=calendar())
-            if kind == ConsultationKind.THIRD_PARTY
-            else statutory.agency_reply_due(sent_on, calendar=calendar())
-        )
-    except statutory.UnknownYear:
-        due = None
+    if delivered_on is not None:
+        _check_delivery(sent_on, delivered_on)
     consultation = Consultation.objects.create(
-        application=application, kind=kind, party=party.strip(), sent_on=sent_on, reply_due=due
+        application=application,
+        kind=kind,
+        party=party.strip(),
+        sent_on=sent_on,
+        delivered_on=delivered_on,
+        reply_due=_consultation_due(kind, delivered_on),
     )
     _save(application)
     record_event(
@@ -590,37 +684,96 @@ def application_consult(
     return consultation
 
 
+def _check_delivery(sent: dt.date, delivered: dt.date) -> None:
+    if delivered < sent:
+        raise ValidationFailed("对方收到日期不能早于发出日期。", log="delivered before sent")
+    if delivered > clock.today():
+        raise ValidationFailed("对方收到日期不能晚于今天。", log="delivered in the future")
+
+
+@transaction.atomic
+def application_consultation_delivered(
+    *, actor: Actor, consultation: Consultation, on: dt.date
+) -> Consultation:
+    """Record the day the consulted party received the request (its signature, the postal
+    receipt, or the day both sides confirmed an electronic one, as 第三十一条 does for
+    applications); the 15 working days of 第三十二、三十四条 run from it."""
+    application = _begin(actor, consultation.application, on, "对方收到日期")
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.delivered_on is not None:
+        raise InvalidTransition("已记录对方收到征求意见书的日期。", log="delivered twice")
+    if consultation.answered_on is not None:
+        raise InvalidTransition("该征求意见已经记录了答复。", log="delivered after answer")
+    _check_delivery(consultation.sent_on, on)
+    consultation.delivered_on = on
+    consultation.reply_due = _consultation_due(consultation.kind, on)
+    consultation.save(update_fields=["delivered_on", "reply_due"])
+    _save(application)
+    due = f"，应于{consultation.reply_due:%Y-%m-%d}前提出意见" if consultation.reply_due else ""
+    record_event(
+        application,
+        EventKind.CONSULTATION_DELIVERED,
+        actor,
+        on,
+        f"{consultation.party}收到征求意见书{due}",
+        public=False,
+    )
+    return consultation
+
+
 @transaction.atomic
 def application_consultation_answered(
     *, actor: Actor, consultation: Consultation, on: dt.date, answer: str = ""
 ) -> Consultation:
-    """Record the answer (or that the deadline passed: use the deadline as ``on``)."""
+    """Record the consulted party's answer, or that its 15 working days ran out: a third party's
+    silence leaves the decision to the agency (第三十二条), an agency's silence on jointly made
+    information counts as consent (第三十四条). Either way the pause ends at the deadline."""
     application = _begin(actor, consultation.application, on, "收到意见日期")
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation.answered_on is not None:
         raise InvalidTransition("该征求意见已经记录了答复。", log="consultation answered twice")
     if on < consultation.sent_on:
         raise ValidationFailed("收到意见日期不能早于发出日期。", log="answer before sent")
+    text = answer.strip()
+    late = consultation.reply_due is not None and on > consultation.reply_due
+    if late and not text:
+        text = (
+            "逾期未提出意见，视为同意公开（条例第三十四条）"
+            if consultation.kind == ConsultationKind.AGENCY
+            else "逾期未提出意见，由本机关依照条例的规定决定是否公开（条例第三十二条）"
+        )
     consultation.answered_on = on
-    consultation.answer = answer.strip()
-    consultation.save()
+    consultation.answer = text
+    consultation.save(update_fields=["answered_on", "answer"])
     _save(application)
     record_event(
-        application, EventKind.CONSULTATION_ANSWERED, actor, on, f"{consultation.party}已回复"
+        application,
+        EventKind.CONSULTATION_ANSWERED,
+        actor,
+        on,
+        f"{consultation.party}：{text}" if late else f"{consultation.party}已回复",
     )
     return consultation
 
 
 @transaction.atomic
 def application_extend(
-    *, actor: Actor, application: Application, on: dt.date, approved_by: str, reason: str
+    *,
+    actor: Actor,
+    application: Application,
+    on: dt.date,
+    reason: str,
+    approved_by: str = "",
 ) -> Application:
-    """Extend the reply period once, by 20 working days (the most the article allows), with the consent of the head of
-    the disclosure office, and notify the applicant (条例第三十三条)."""
+    """Extend the reply period once, by at most 20 working days, with the consent of the head of
+    the handling agency's own 政府信息公开工作机构 (条例第四条, 第三十三条第二款) — the unit's
+    reviewer, not the county office (the 主管部门 of 第三条), which still sees every extension —
+    and notify the applicant. ``approved_by`` defaults to the actor's name."""
     application = _lock(application)
     _allowed(
         actor,
-        permissions.can_approve_extension(actor),
-        "延期答复须经政府信息公开工作机构负责人同意，请由县政务公开办批准。",
+        permissions.can_approve_extension(actor, application.unit),
+        "延期答复须经本机关政府信息公开工作机构负责人同意，请由本单位的审核人批准。",
     )
     _check_day(application, on, "延期日期")
     if application.stage not in (Stage.HANDLING, Stage.REGISTERED):
@@ -631,55 +784,192 @@ def application_extend(
         raise InvalidTransition(
             f"答复期限已于{application.due_on:%Y-%m-%d}届满，不能再延期。", log="extend after due"
         )
-    if not approved_by.strip() or not reason.strip():
+    approver = (approved_by or (str(actor) if actor is not None else "")).strip()
+    if not approver or not reason.strip():
         raise ValidationFailed("请填写批准人和延期理由。", log="extension without approver")
     application.extended = True
-    application.extension_approved_by = approved_by.strip()
+    application.extension_approved_by = approver[:100]
     _save(application)
     record_event(
         application,
         EventKind.EXTENDED,
         actor,
         on,
-        f"经{approved_by.strip()}同意延期答复：{reason.strip()}；新的答复期限{application.due_on or '待定'}",
-        data={"reason": reason.strip(), "approved_by": approved_by.strip()},
+        f"经{approver}同意延期答复：{reason.strip()}；新的答复期限{application.due_on or '待定'}",
+        data={"reason": reason.strip(), "approved_by": approver},
     )
     return application
 
 
 @transaction.atomic
-def application_fee_notice(
-    *, actor: Actor, application: Application, on: dt.date, amount: Decimal, basis: str
+def application_request_reasons(
+    *, actor: Actor, application: Application, on: dt.date, note: str
 ) -> Application:
-    """Issue a fee notice when the volume is clearly beyond reason (条例第四十二条): the applicant
-    has 20 working days to pay; the time until payment is not counted in the reply period."""
+    """Ask an applicant whose requests clearly exceed a reasonable number or frequency to state
+    the reasons (条例第三十五条). Unreasonable reasons are answered 不予处理 (无正当理由大量反复
+    申请); reasonable ones that cannot be met in time get a longer period (application_defer)."""
+    application = _begin(actor, application, on, "告知日期")
+    if application.stage not in (Stage.REGISTERED, Stage.HANDLING):
+        raise InvalidTransition("只有办理中的申请可以要求说明理由。", log="reasons outside handling")
+    if application.reasons_requested_on is not None:
+        raise InvalidTransition("已要求申请人说明理由。", log="reasons twice")
+    if not note.strip():
+        raise ValidationFailed(
+            "请写明申请数量、频次明显超过合理范围的情况。", log="reasons without note"
+        )
+    application.reasons_requested_on = on
+    _save(application)
+    record_event(
+        application,
+        EventKind.REASONS_REQUESTED,
+        actor,
+        on,
+        "申请数量、频次明显超过合理范围，要求申请人说明理由（条例第三十五条）",
+        data={"note": note.strip()},
+    )
+    return application
+
+
+@transaction.atomic
+def application_defer(
+    *, actor: Actor, application: Application, on: dt.date, until: dt.date, reason: str
+) -> Application:
+    """Fix a reasonable longer period for a reply (条例第三十五条): the applicant's reasons for a
+    great number or frequency of requests are reasonable, but the reply cannot be made within
+    the period of 第三十三条. The new date replaces the statutory one, so the application is not
+    overdue before it; the applicant is told (延迟答复告知书)."""
+    application = _begin(actor, application, on, "告知日期")
+    if application.stage not in (Stage.REGISTERED, Stage.HANDLING):
+        raise InvalidTransition("只有办理中的申请可以确定延迟答复期限。", log="defer stage")
+    if application.reasons_requested_on is None:
+        raise InvalidTransition(
+            "确定延迟答复期限前，应先要求申请人说明理由（条例第三十五条）。", log="defer w/o reasons"
+        )
+    if application.deferred_until is not None:
+        raise InvalidTransition("已确定延迟答复的期限。", log="defer twice")
+    if not reason.strip():
+        raise ValidationFailed("请写明延迟答复的理由。", log="defer without reason")
+    current = statutory_due(application)
+    if current is not None and on > current:
+        raise InvalidTransition(
+            f"答复期限已于{current:%Y-%m-%d}届满，不能再确定延迟答复期限。", log="defer late"
+        )
+    if until <= (current or on):
+        raise ValidationFailed(
+            f"延迟答复的期限应晚于现有答复期限（{(current or on):%Y-%m-%d}）。",
+            log="defer not later",
+        )
+    application.deferred_until = until
+    _save(application)
+    record_event(
+        application,
+        EventKind.DEFERRED,
+        actor,
+        on,
+        f"申请理由合理，但无法在规定期限内答复，延迟至{until:%Y-%m-%d}答复（条例第三十五条）：{reason.strip()}",
+        data={"reason": reason.strip(), "until": until.isoformat()},
+    )
+    return application
+
+
+def _fee_due(received: dt.date | None) -> dt.date | None:
+    if received is None:
+        return None
+    try:
+        return statutory.fee_payment_due(received, calendar=calendar())
+    except statutory.UnknownYear:
+        return None
+
+
+@transaction.atomic
+def application_fee_notice(
+    *,
+    actor: Actor,
+    application: Application,
+    on: dt.date,
+    amount: Decimal,
+    basis: str,
+    received_on: dt.date | None = None,
+) -> Application:
+    """Issue a fee notice when the volume is clearly beyond reason (条例第四十二条第一款), within
+    the reply period (国办函〔2020〕109号). The applicant pays within 20 working days from the
+    day after receiving it: give ``received_on`` when known (handed over), else record it with
+    application_fee_received. The time from sending to payment is not counted in the reply
+    period (a pause, not a restart)."""
     application = _begin(actor, application, on, "收费通知日期")
     if amount <= 0:
         raise ValidationFailed("收费金额应大于零；不收费的申请无需发收费通知。", log="fee <= 0")
     if not basis.strip():
         raise ValidationFailed("请写明收费依据（按件或按量计算的情况）。", log="fee without basis")
+    if application.due_on is not None and on > application.due_on:
+        raise InvalidTransition(
+            f"收费通知应在答复期限内发出，答复期限已于{application.due_on:%Y-%m-%d}届满。",
+            log="fee notice after due",
+        )
+    if received_on is not None and received_on < on:
+        raise ValidationFailed("申请人收到日期不能早于通知日期。", log="fee received before")
+    if received_on is not None and received_on > clock.today():
+        raise ValidationFailed("申请人收到日期不能晚于今天。", log="fee received future")
     _move(application, Stage.FEE_NOTICE)
     application.fee_amount = amount
     application.fee_notice_on = on
-    try:
-        application.fee_due_on = statutory.fee_payment_due(on, calendar=calendar())
-    except statutory.UnknownYear:
-        application.fee_due_on = None
+    application.fee_received_on = received_on
+    application.fee_due_on = _fee_due(received_on)
     _save(application)
+    due = f"缴费期限{application.fee_due_on}" if application.fee_due_on else "缴费期限自申请人收到通知次日起20个工作日"
     record_event(
         application,
         EventKind.FEE_NOTICE,
         actor,
         on,
-        f"收取信息处理费{amount}元，缴费期限{application.fee_due_on or '待定'}：{basis.strip()}",
+        f"收取信息处理费{amount}元，{due}：{basis.strip()}",
         data={"basis": basis.strip(), "amount": str(amount)},
     )
     return application
 
 
 @transaction.atomic
+def application_fee_received(
+    *, actor: Actor, application: Application, on: dt.date
+) -> Application:
+    """Record the day the applicant received the fee notice; the 20 working days to pay run from
+    the next day (国办函〔2020〕109号)."""
+    application = _begin(actor, application, on, "申请人收到收费通知日期")
+    if application.stage != Stage.FEE_NOTICE:
+        raise InvalidTransition("该申请没有待缴的收费通知。", log="fee received w/o notice")
+    if application.fee_received_on is not None:
+        raise InvalidTransition("已记录申请人收到收费通知的日期。", log="fee received twice")
+    if application.fee_notice_on and on < application.fee_notice_on:
+        raise ValidationFailed("申请人收到日期不能早于通知日期。", log="fee received before")
+    application.fee_received_on = on
+    application.fee_due_on = _fee_due(on)
+    _save(application)
+    record_event(
+        application,
+        EventKind.FEE_RECEIVED,
+        actor,
+        on,
+        f"申请人收到收费通知，缴费期限{application.fee_due_on or '待定'}",
+    )
+    return application
+
+
+@transaction.atomic
 def application_fee_paid(*, actor: Actor, application: Application, on: dt.date) -> Application:
+    """Record payment; refused after the deadline (the application is then closed as 逾期未按
+    收费通知要求缴纳费用) and before the notice was received."""
     application = _begin(actor, application, on, "缴费日期")
+    if application.stage == Stage.FEE_NOTICE:
+        if application.fee_received_on is not None and on < application.fee_received_on:
+            raise ValidationFailed(
+                "缴费日期不能早于申请人收到收费通知之日。", log="paid before received"
+            )
+        if application.fee_due_on is not None and on > application.fee_due_on:
+            raise InvalidTransition(
+                f"缴费期限已于{application.fee_due_on:%Y-%m-%d}届满，逾期缴费不能再受理；"
+                "请按“逾期未缴费”不再处理该申请。",
+                log="fee paid after due",
+            )
     _move(application, Stage.HANDLING)
     application.fee_paid_on = on
     _save(application)
@@ -696,17 +986,48 @@ def application_fee_lapse(*, actor: Actor, application: Application, on: dt.date
     return _close(application, actor, on, outcome="fee_unpaid", kind=EventKind.FEE_LAPSED)
 
 
+@transaction.atomic
+def application_withdraw(
+    *, actor: Actor, application: Application, on: dt.date, reason: str
+) -> Application:
+    """Record that the applicant withdrew the application (by letter, in person or by telephone,
+    noted by the handler), with the reason given. Counted under 其他处理 3.其他 in the annual
+    report; no reply is due any more."""
+    application = _begin(actor, application, on, "撤回日期")
+    if not application.is_open:
+        raise InvalidTransition(
+            f"申请当前处于“{application.get_stage_display()}”阶段，不能撤回。", log="withdraw closed"
+        )
+    if not reason.strip():
+        raise ValidationFailed("请写明申请人撤回申请的方式和理由。", log="withdraw without reason")
+    application.outcome_note = reason.strip()
+    return _close(application, actor, on, outcome="withdrawn", kind=EventKind.WITHDRAWN)
+
+
 # ------------------------------------------------------------------------------- reply and after
 
 
 @transaction.atomic
 def application_reply(
-    *, actor: Actor, application: Application, on: dt.date, outcome: str, note: str = ""
+    *,
+    actor: Actor,
+    application: Application,
+    on: dt.date,
+    outcome: str,
+    note: str = "",
+    responsible_agency: str = "",
+    responsible_contact: str = "",
 ) -> Application:
-    """Reply with one outcome of the annual report's taxonomy (条例第三十六条).
+    """Reply with one outcome of the annual report's taxonomy (条例第三十六条 and the articles
+    each outcome names in gongkai.applications.outcomes).
 
-    A registered application may be answered on the spot (当场答复); "补正后申请内容仍不明确" needs
-    a supplement first. Replying after the due date is recorded, never refused.
+    A registered application may be answered on the spot (当场答复, 第三十三条第一款);
+    "补正后申请内容仍不明确" needs a supplement first. Refusals and 不予处理 need reasons; an
+    answer that points elsewhere needs the way: where published information is found
+    (第三十六条第（一）项), where a publication is obtained (第三十九条第二款). Not this agency's
+    to disclose (第三十六条第（五）项) names the responsible agency and its contact when it can be
+    determined, and otherwise says why not. Replying after the due date is recorded, never
+    refused.
     """
     application = _begin(actor, application, on, "答复日期")
     if outcome not in outcomes.REPLY_CODES:
@@ -715,18 +1036,39 @@ def application_reply(
         raise ValidationFailed(
             "“补正后申请内容仍不明确”只适用于已经补正过的申请。", log="still_unclear w/o supplement"
         )
-    refusing = outcomes.BY_CODE[outcome].group in {"不予公开", "不予处理"} or outcome == "partial"
-    if refusing and not note.strip():
+    info = outcomes.BY_CODE[outcome]
+    if (info.refuses or info.group == "不予处理") and not note.strip():
         raise ValidationFailed(
             "不予公开、部分公开和不予处理须说明理由。", log="refusal without reason"
         )
+    if outcome in ("published", "publication") and not note.strip():
+        raise ValidationFailed(
+            "请在说明中告知获取该信息的方式和途径（如网址、公报期号、查阅地点）。",
+            log=f"{outcome} without the way",
+        )
+    agency, contact = responsible_agency.strip(), responsible_contact.strip()
+    if outcome == "not_responsible":
+        if agency and not contact:
+            raise ValidationFailed(
+                "请填写负责公开该信息的行政机关的联系方式（条例第三十六条第（五）项）。",
+                log="not_responsible without contact",
+            )
+        if not agency and not note.strip():
+            raise ValidationFailed(
+                "请填写负责公开该信息的行政机关及其联系方式；确实无法确定的，请在说明中写明理由。",
+                log="not_responsible without agency",
+            )
+    elif agency or contact:
+        agency = contact = ""
     _move(application, Stage.REPLIED)
     application.outcome = outcome
     application.outcome_note = note.strip()
+    application.responsible_agency = agency[:200]
+    application.responsible_contact = contact[:200]
     application.replied_on = on
     _save(application)
     late = application.due_on is not None and on > application.due_on
-    text = outcomes.BY_CODE[outcome].label + ("（超过答复期限）" if late else "")
+    text = info.choice + ("（超过答复期限）" if late else "")
     record_event(
         application, EventKind.REPLIED, actor, on, text, data={"outcome": outcome, "late": late}
     )

@@ -165,9 +165,20 @@ def can_see_applicant_of(user: Any, unit: Unit) -> bool:
     return bool(roles_by_unit(user).get(unit.pk)) or is_office(user)
 
 
-def can_approve_extension(user: Any) -> bool:
-    """An extension needs the consent of the head of the disclosure office (条例第三十三条)."""
-    return is_office(user)
+def can_approve_extension(user: Any, unit: Unit) -> bool:
+    """An extension needs the consent of the head of the handling agency's own 政府信息公开工作
+    机构 (条例第四条, 第三十三条第二款): the unit's reviewer (审核人), not the county office, which
+    is the 主管部门 of 第三条. The office is the county government's own 工作机构, so it approves
+    for applications to the county government."""
+    if has_role(user, unit, {Role.REVIEWER}):
+        return True
+    return unit.kind == UnitKind.COUNTY and is_office(user)
+
+
+def can_route_application(user: Any, unit: Unit) -> bool:
+    """The county's unified intake (the office) routes an application to the unit responsible;
+    a unit's handler may pass on one that reached it by mistake, before answering it."""
+    return is_office(user) or has_role(user, unit, {Role.HANDLER})
 
 
 def can_manage_letter_templates(user: Any) -> bool:
