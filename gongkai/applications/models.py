@@ -147,7 +147,10 @@ class Application(BaseModel):
     handler = staff_reference("承办人")
     imported = models.BooleanField("从登记台账导入", default=False)
     transcribed_by = models.CharField(
-        "代为填写人", max_length=100, blank=True, help_text="口头提出的申请，由谁代为填写（条例第二十九条第一款）"
+        "代为填写人",
+        max_length=100,
+        blank=True,
+        help_text="口头提出的申请，由谁代为填写（条例第二十九条第一款）",
     )
     responsible_agency = models.CharField("负责公开的行政机关", max_length=200, blank=True)
     responsible_contact = models.CharField("该机关的联系方式", max_length=200, blank=True)

@@ -65,11 +65,7 @@ def county_applications() -> QuerySet[Application]:
 
 def application_detail(user: Any, pk: int) -> Application:
     """One application the user may read, with what its page shows; raises DoesNotExist."""
-    return (
-        applications_visible_to(user)
-        .select_related("unit__parent", "account_unit")
-        .get(pk=pk)
-    )
+    return applications_visible_to(user).select_related("unit__parent", "account_unit").get(pk=pk)
 
 
 def events_of(application: Application) -> QuerySet[ApplicationEvent]:

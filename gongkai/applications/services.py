@@ -810,7 +810,9 @@ def application_request_reasons(
     申请); reasonable ones that cannot be met in time get a longer period (application_defer)."""
     application = _begin(actor, application, on, "告知日期")
     if application.stage not in (Stage.REGISTERED, Stage.HANDLING):
-        raise InvalidTransition("只有办理中的申请可以要求说明理由。", log="reasons outside handling")
+        raise InvalidTransition(
+            "只有办理中的申请可以要求说明理由。", log="reasons outside handling"
+        )
     if application.reasons_requested_on is not None:
         raise InvalidTransition("已要求申请人说明理由。", log="reasons twice")
     if not note.strip():
@@ -843,7 +845,8 @@ def application_defer(
         raise InvalidTransition("只有办理中的申请可以确定延迟答复期限。", log="defer stage")
     if application.reasons_requested_on is None:
         raise InvalidTransition(
-            "确定延迟答复期限前，应先要求申请人说明理由（条例第三十五条）。", log="defer w/o reasons"
+            "确定延迟答复期限前，应先要求申请人说明理由（条例第三十五条）。",
+            log="defer w/o reasons",
         )
     if application.deferred_until is not None:
         raise InvalidTransition("已确定延迟答复的期限。", log="defer twice")
@@ -916,7 +919,11 @@ def application_fee_notice(
     application.fee_received_on = received_on
     application.fee_due_on = _fee_due(received_on)
     _save(application)
-    due = f"缴费期限{application.fee_due_on}" if application.fee_due_on else "缴费期限自申请人收到通知次日起20个工作日"
+    due = (
+        f"缴费期限{application.fee_due_on}"
+        if application.fee_due_on
+        else "缴费期限自申请人收到通知次日起20个工作日"
+    )
     record_event(
         application,
         EventKind.FEE_NOTICE,
@@ -929,9 +936,7 @@ def application_fee_notice(
 
 
 @transaction.atomic
-def application_fee_received(
-    *, actor: Actor, application: Application, on: dt.date
-) -> Application:
+def application_fee_received(*, actor: Actor, application: Application, on: dt.date) -> Application:
     """Record the day the applicant received the fee notice; the 20 working days to pay run from
     the next day (国办函〔2020〕109号)."""
     application = _begin(actor, application, on, "申请人收到收费通知日期")
@@ -996,7 +1001,8 @@ def application_withdraw(
     application = _begin(actor, application, on, "撤回日期")
     if not application.is_open:
         raise InvalidTransition(
-            f"申请当前处于“{application.get_stage_display()}”阶段，不能撤回。", log="withdraw closed"
+            f"申请当前处于“{application.get_stage_display()}”阶段，不能撤回。",
+            log="withdraw closed",
         )
     if not reason.strip():
         raise ValidationFailed("请写明申请人撤回申请的方式和理由。", log="withdraw without reason")
@@ -1037,14 +1043,14 @@ def application_reply(
             "“补正后申请内容仍不明确”只适用于已经补正过的申请。", log="still_unclear w/o supplement"
         )
     info = outcomes.BY_CODE[outcome]
-    if (info.refuses or info.group == "不予处理") and not note.strip():
-        raise ValidationFailed(
-            "不予公开、部分公开和不予处理须说明理由。", log="refusal without reason"
-        )
     if outcome in ("published", "publication") and not note.strip():
         raise ValidationFailed(
             "请在说明中告知获取该信息的方式和途径（如网址、公报期号、查阅地点）。",
             log=f"{outcome} without the way",
+        )
+    if (info.refuses or info.group == "不予处理") and not note.strip():
+        raise ValidationFailed(
+            "不予公开、部分公开和不予处理须说明理由。", log="refusal without reason"
         )
     agency, contact = responsible_agency.strip(), responsible_contact.strip()
     if outcome == "not_responsible":

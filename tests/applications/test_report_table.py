@@ -70,6 +70,7 @@ def make(
         tracking_no=f"T-{next(_numbers):05d}",
         query_code_digest="",
         unit=unit,
+        account_unit=fields.pop("account_unit", unit),
         channel="in_person",
         applicant_type=applicant_type,
         applicant_name="某",
@@ -133,21 +134,15 @@ def mix(department: Unit, other_department: Unit) -> list[Application]:
             )
     # Not received yet (an online application awaiting confirmation): counted nowhere.
     make(department, None, stage=Stage.AWAITING_RECEIPT)
-    # A transfer: only the successor counts, received on the transfer day.
-    original = make(
-        department, D(2024, 12, 20), stage=Stage.ARCHIVED, transferred_to=other_department
-    )
-    found.append(make(other_department, D(2024, 12, 27), transferred_from=original))
-    still = make(
-        department, D(2024, 12, 23), stage=Stage.TRANSFERRED, transferred_to=other_department
-    )
+    # Routed inside the unified intake: one application, counted once at its account unit.
+    found.append(make(other_department, D(2024, 12, 20)))
     found.append(
         make(
             other_department,
-            D(2025, 1, 6),
+            D(2024, 12, 23),
             replied=D(2025, 1, 20),
             outcome="grant",
-            transferred_from=still,
+            account_unit=department,  # routed after the year end: stays in the books it was in
         )
     )
     return found
@@ -200,11 +195,9 @@ def test_counting_rules(department: Unit, other_department: Unit) -> None:
          applicant_type=ApplicantType.RESEARCH, stage=Stage.CLOSED)  # fmt: skip
     make(other_department, D(2024, 12, 30), replied=D(2025, 1, 3), outcome="partial",
          applicant_type=ApplicantType.LEGAL)  # fmt: skip
-    original = make(
-        department, D(2024, 6, 3), stage=Stage.TRANSFERRED, transferred_to=other_department
-    )
-    make(other_department, D(2024, 6, 4), replied=D(2024, 6, 20), outcome="not_held",
-         applicant_type=ApplicantType.CHARITY, transferred_from=original)  # fmt: skip
+    # Routed from the department in June: counted once, at the unit that answered.
+    make(other_department, D(2024, 6, 3), replied=D(2024, 6, 20), outcome="not_held",
+         applicant_type=ApplicantType.CHARITY)  # fmt: skip
     numbers = report_numbers(annual_report_table(2024))
     assert numbers["本年新收政府信息公开申请数量"] == {
         "自然人": 0, "商业企业": 1, "科研机构": 1, "社会公益组织": 1, "法律服务机构": 1, "其他": 0, "总计": 4

@@ -174,6 +174,7 @@ def test_consultation_time_is_not_counted(department: Unit, handler: User) -> No
         kind=ConsultationKind.THIRD_PARTY,
         party="某企业",
         sent_on=D(2024, 10, 9),
+        delivered_on=D(2024, 10, 9),
     )
     # 15 working days for the third party, counting Saturday 10-12 (a make-up day): 10-29.
     assert consultation.reply_due == D(2024, 10, 29)
@@ -185,66 +186,72 @@ def test_consultation_time_is_not_counted(department: Unit, handler: User) -> No
     assert application.due_on == D(2024, 11, 7)
 
 
-def test_one_extension_of_20_days_approved_by_the_office(
-    department: Unit, handler: User, office: User
+def test_one_extension_of_20_days_approved_by_the_units_own_reviewer(
+    department: Unit, handler: User, reviewer: User, office: User
 ) -> None:
+    """条例第三十三条第二款: 经政府信息公开工作机构负责人同意 — the handling agency's own (第四条),
+    which is its reviewer here; neither the handler nor the county office (第三条's 主管部门)."""
     application = register(handler, department, D(2024, 9, 27))
     services.application_accept(actor=handler, application=application)
-    with pytest.raises(AccessDenied):
-        services.application_extend(
-            actor=handler,
-            application=application,
-            on=D(2024, 10, 25),
-            approved_by="张主任",
-            reason="量大",
-        )
+    for outsider in (handler, office):
+        with pytest.raises(AccessDenied):
+            services.application_extend(
+                actor=outsider, application=application, on=D(2024, 10, 25), reason="量大"
+            )
     services.application_extend(
-        actor=office,
-        application=application,
-        on=D(2024, 10, 25),
-        approved_by="张主任",
-        reason="量大",
+        actor=reviewer, application=application, on=D(2024, 10, 25), reason="量大"
     )
     application.refresh_from_db()
     assert application.due_on == D(2024, 11, 27)
+    assert application.extension_approved_by == str(reviewer)
     with pytest.raises(InvalidTransition):
         services.application_extend(
-            actor=office,
-            application=application,
-            on=D(2024, 10, 28),
-            approved_by="张主任",
-            reason="再延",
+            actor=reviewer, application=application, on=D(2024, 10, 28), reason="再延"
         )
 
 
-def test_no_extension_after_the_due_date(department: Unit, handler: User, office: User) -> None:
+def test_the_office_approves_extensions_of_the_county_governments_own(
+    county: Unit, office: User
+) -> None:
+    application = register(office, county, D(2024, 9, 27))
+    services.application_accept(actor=office, application=application)
+    services.application_extend(
+        actor=office, application=application, on=D(2024, 10, 25), reason="量大"
+    )
+    application.refresh_from_db()
+    assert application.extended
+
+
+def test_no_extension_after_the_due_date(department: Unit, handler: User, reviewer: User) -> None:
     application = register(handler, department, D(2024, 9, 27))
     services.application_accept(actor=handler, application=application)
     with pytest.raises(InvalidTransition):
         services.application_extend(
-            actor=office,
-            application=application,
-            on=D(2024, 10, 31),
-            approved_by="张主任",
-            reason="晚了",
+            actor=reviewer, application=application, on=D(2024, 10, 31), reason="晚了"
         )
 
 
-def test_transfer_gives_the_new_unit_its_own_clock(
-    department: Unit, other_department: Unit, handler: User
+def test_routing_keeps_one_application_and_its_first_receipt(
+    department: Unit, other_department: Unit, handler: User, office: User
 ) -> None:
+    """Unified intake (统一受理) passes the application on: one application, its number, query
+    code and receipt date unchanged, so the reply period runs on from the first receipt."""
     application = register(handler, department, D(2024, 9, 27))
-    successor = services.application_transfer(
-        actor=handler, application=application, to_unit=other_department, on=D(2024, 9, 30)
+    routed = services.application_route(
+        actor=office, application=application, to_unit=other_department, on=D(2024, 9, 30)
     )
-    application.refresh_from_db()
-    assert application.stage == Stage.TRANSFERRED
-    assert successor.unit == other_department
-    assert successor.received_on == D(2024, 9, 30)
-    assert successor.query_code_digest == application.query_code_digest
-    assert successor.due_on == D(2024, 11, 1)
+    routed.refresh_from_db()
+    assert routed.pk == application.pk and routed.tracking_no == application.tracking_no
+    assert routed.unit == other_department and routed.account_unit == other_department
+    assert routed.received_on == D(2024, 9, 27)
+    assert routed.due_on == D(2024, 10, 30)
+    assert routed.routings.get().from_unit == department
     with pytest.raises(AccessDenied):
-        services.application_accept(actor=handler, application=successor)
+        services.application_accept(actor=handler, application=routed)
+    with pytest.raises(ValidationFailed):
+        services.application_route(
+            actor=office, application=routed, to_unit=other_department, on=D(2024, 9, 30)
+        )
 
 
 @pytest.mark.parametrize("outcome", ["grant", "partial", "secret", "not_held", "repeated", "other"])
@@ -325,6 +332,7 @@ def test_fee_notice_pauses_and_unpaid_fee_closes(department: Unit, handler: User
         on=D(2024, 10, 8),
         amount=Decimal("200"),
         basis="当月第12件",
+        received_on=D(2024, 10, 8),
     )
     application.refresh_from_db()
     assert application.fee_due_on == D(2024, 11, 4)
