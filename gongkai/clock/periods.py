@@ -32,7 +32,8 @@ PUBLICATION_PERIOD = 20
 """条例第26条: proactive information is published within 20 working days of being formed."""
 
 FEE_PAYMENT_PERIOD = 20
-"""国办函〔2020〕109号: the applicant pays the processing fee within 20 working days."""
+"""国办函〔2020〕109号: the applicant pays within 20 working days from the day after receiving the
+fee notice."""
 
 
 def due_date(
@@ -122,11 +123,13 @@ def is_late_publication(formed: dt.date, published: dt.date, *, calendar: Calend
     return published > publication_due(formed, calendar=calendar)
 
 
-def fee_payment_due(notified: dt.date, *, calendar: Calendar) -> dt.date:
+def fee_payment_due(received: dt.date, *, calendar: Calendar) -> dt.date:
     """Return the last day to pay an information-processing fee.
 
-    国办函〔2020〕109号 (under 条例第42条): the applicant pays within 20 working days of receiving
-    the fee notice (``notified``); unpaid after that day, the application is not processed
-    further (其他处理: 逾期未按收费通知要求缴纳费用).
+    国办函〔2020〕109号 (under 条例第42条第一款): the applicant pays within 20 working days counted
+    from the day after RECEIVING the fee notice (收到收费通知次日起), so ``received`` is the day
+    it reached the applicant (handed over, signed for, or confirmed), not the day it was sent.
+    Unpaid after the returned day, the application is not processed further (其他处理:
+    逾期未按收费通知要求缴纳费用).
     """
-    return count_forward(notified, FEE_PAYMENT_PERIOD, calendar=calendar)
+    return count_forward(received, FEE_PAYMENT_PERIOD, calendar=calendar)
