@@ -1,16 +1,20 @@
 """Letters about an application, produced as Word documents (DOMAIN.md §4; seed 002).
 
-补正告知书, 延期答复告知书, 征求意见书, 转办告知书, 收费通知书, one 答复告知书 per outcome and the
-two notices that end an application (视为放弃, 逾期未缴费) are rendered from Word templates with
-docxtpl. Each kind has a built-in template (gongkai/applications/letter_templates/, written by
-build.py there); the county office may replace it with its own edited copy (LetterTemplate), which
-then serves every unit, so the county's letters read alike.
+补正告知书, 延期答复告知书, 征求意见书, 收费通知书, the two letters of 条例第三十五条 (说明理由告知书,
+延迟答复告知书), one 答复告知书 per outcome and the two notices that end an application (视为放弃,
+逾期未缴费) are rendered from Word templates with docxtpl. Each kind has a built-in template
+(gongkai/applications/letter_templates/, written by build.py there); the county office may replace
+it with its own edited copy (LetterTemplate), which then serves every unit, so the county's letters
+read alike. A withdrawn application gets no letter (its outcome has none).
 
-Every letter cites its legal basis and every decision names the remedies (行政复议 within 60 days,
-行政诉讼 within 6 months). Dates are written the Chinese way (2024年10月8日). A template is
-rendered in Jinja's sandbox with every field required (StrictUndefined): an office template is
-data uploaded through the web, and a misspelt field must be refused at upload rather than leave
-a blank in a letter. Generated letters are kept as issued (Letter rows are never replaced).
+Every letter cites its legal basis (Outcome.basis for replies, with 款 and 项) and every decision
+names the remedies (see ``remedies``: since 2024-01-01 a refusal to disclose goes to 行政复议
+first). Dates are written the Chinese way (2024年10月8日), and a period that runs from a receipt
+is printed as the rule and, once the receipt is known, as the date the services computed. A
+template is rendered in Jinja's sandbox with every field required (StrictUndefined): an office
+template is data uploaded through the web, and a misspelt field must be refused at upload rather
+than leave a blank in a letter. Generated letters are kept as issued (Letter rows are never
+replaced).
 
 ``actor=None`` is the server's command line (docs/adr/0003-command-line-actor.md).
 """
@@ -36,8 +40,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from gongkai import clock as statutory
-from gongkai.applications import outcomes
+from gongkai.applications import outcomes, services
 from gongkai.applications.models import (
     ApplicantType,
     Application,
@@ -51,13 +54,11 @@ from gongkai.applications.models import (
     LetterKind,
     LetterTemplate,
 )
-from gongkai.applications.services import pauses_of
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 from gongkai.orgs import permissions
 from gongkai.orgs.models import UnitKind, User
-from gongkai.workdays.selectors import calendar
 
 Actor = User | None
 
@@ -67,46 +68,29 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 LAW = "《中华人民共和国政府信息公开条例》"
 FEE_RULES = "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）"
-FEE_BASIS = f"{LAW}第四十二条和{FEE_RULES}"
+FEE_BASIS = f"{LAW}第四十二条第一款和{FEE_RULES}"
+# 《中华人民共和国行政复议法》(2023年修订) came into force on this day; see ``remedies``.
+REVIEW_FIRST_SINCE = dt.date(2024, 1, 1)
 
-# The article each step rests on. The extension is cited as 第三十三条 without a paragraph number:
-# the official text has three paragraphs (当场答复; the 20 days and the extension; the pause for
-# consultations) while REFERENCE.md prints it as one, and a letter must not cite a wrong one.
+# The article each step rests on, with its 款 where the article has several.
 STEP_ARTICLES: dict[str, str] = {
     LetterKind.SUPPLEMENT: "第三十条",
-    LetterKind.EXTENSION: "第三十三条",
+    LetterKind.EXTENSION: "第三十三条第二款",
+    LetterKind.REASONS: "第三十五条",
+    LetterKind.DEFERRAL: "第三十五条",
 }
+# A third party answers within 15 working days of receiving the request (第三十二条), so do the
+# agencies that made the information jointly, silence being consent (第三十四条). Any other
+# agency is asked without either rule: its time only pauses the reply period (第三十三条第三款),
+# which is what its letter cites.
 CONSULTATION_ARTICLES: dict[str, str] = {
     ConsultationKind.THIRD_PARTY: "第三十二条",
     ConsultationKind.AGENCY: "第三十四条",
-}
-# The articles a reply rests on, per outcome: the ground (第十四至十六条 for refusals, 第三十五、
-# 三十七至三十九条 for the special cases) and the item of 第三十六条 that says how to answer.
-OUTCOME_ARTICLES: dict[str, str] = {
-    "grant": "第三十六条第（二）项",
-    "partial": "第三十七条、第三十六条第（二）项和第（三）项",
-    "secret": "第十四条、第三十六条第（三）项",
-    "law_forbids": "第十四条、第三十六条第（三）项",
-    "three_safety": "第十四条、第三十六条第（三）项",
-    "third_party": "第十五条、第三十六条第（三）项",
-    "internal": "第十六条、第三十六条第（三）项",
-    "process": "第十六条、第三十六条第（三）项",
-    "enforcement": "第十六条、第三十六条第（三）项",
-    "query_matter": "第三十六条第（七）项",
-    "not_held": "第三十六条第（四）项、第（五）项",
-    "needs_making": "第三十八条",
-    "still_unclear": "第三十条",
-    "petition": "第三十九条",
-    "repeated": "第三十六条第（六）项",
-    "publication": "第三十九条",
-    "excessive": "第三十五条",
-    "confirm": "第三十六条第（六）项",
-    "lapsed": "第三十条",
-    "fee_unpaid": "",  # FEE_BASIS
-    "other": "第三十六条",
+    ConsultationKind.OTHER_AGENCY: "第三十三条第三款",
 }
 # Letters whose kind is decided by the outcome (Outcome.letter): replies and the two notices.
-OUTCOME_KINDS = frozenset(o.letter for o in outcomes.OUTCOMES)
+# A withdrawal has none.
+OUTCOME_KINDS = frozenset(o.letter for o in outcomes.OUTCOMES if o.letter)
 # What the remedies paragraph calls the letter it closes; a consulted party gets none.
 DECISION_WORDS: dict[str, str] = {
     **{kind: "答复" for kind in OUTCOME_KINDS},
@@ -114,9 +98,24 @@ DECISION_WORDS: dict[str, str] = {
     LetterKind.NOTICE_FEE_LAPSED: "告知",
     LetterKind.SUPPLEMENT: "告知",
     LetterKind.EXTENSION: "告知",
+    LetterKind.REASONS: "告知",
+    LetterKind.DEFERRAL: "告知",
     LetterKind.FEE: "通知",
     LetterKind.CONSULTATION: "",
 }
+REMEDY_EITHER = (
+    "如对本{word}不服，可以自收到本{word}之日起60日内向{review}申请行政复议，"
+    "或者在6个月内向{court}提起行政诉讼。"
+)
+REMEDY_REVIEW_FIRST = (
+    "如对本答复不服，可以自收到本答复之日起60日内向{review}申请行政复议；"
+    "对行政复议决定不服的，可以依法向人民法院提起行政诉讼。"
+)
+REMEDY_PARTIAL = (
+    "如对本答复中不予公开的部分不服，可以自收到本答复之日起60日内向{review}申请行政复议；"
+    "对行政复议决定不服的，可以依法向人民法院提起行政诉讼。对本答复的其他内容不服的，"
+    "可以自收到本答复之日起60日内向{review}申请行政复议，或者在6个月内向{court}提起行政诉讼。"
+)
 
 # Every field a template may use, with its meaning: shown to the office editing a template.
 LETTER_FIELDS: dict[str, str] = {
@@ -128,6 +127,7 @@ LETTER_FIELDS: dict[str, str] = {
     "applicant_you": "对申请人的称呼（自然人为“你”，法人或其他组织为“你单位”）",
     "description": "所需政府信息的名称、文号或特征性描述",
     "channel": "提交方式",
+    "transcribed_by": "代为填写申请的工作人员（口头提出的申请，条例第二十九条第一款；其他为空）",
     "submitted_on": "提交日期",
     "received_on": "收到申请之日",
     "info_form": "信息的载体形式",
@@ -136,35 +136,42 @@ LETTER_FIELDS: dict[str, str] = {
     "letter_date": "文书日期",
     "contact_person": "联系人（承办人）",
     "contact_phone": "联系电话",
-    "due_on": "答复期限（延期的为延长后的期限）",
+    "due_on": "答复期限（延期的为延长后的期限，确定延迟答复期限的为该期限）",
     "due_on_before_extension": "延期前的答复期限",
     "extension_reason": "延期理由",
     "supplement_requested_on": "补正告知日期",
     "supplement_items": "需要补正的事项",
     "supplement_deadline": "补正期限",
     "supplemented_on": "收到补正之日",
+    "reasons_requested_on": "要求申请人说明理由的日期（条例第三十五条）",
+    "reasons_note": "申请数量、频次明显超过合理范围的情况（要求说明理由时写明）",
+    "deferred_until": "延迟答复的合理期限（条例第三十五条）",
+    "deferral_reason": "无法在规定期限内答复、需要延迟答复的理由",
     "consultation_party": "征求意见对象",
     "consultation_kind": "征求意见类型",
-    "consultation_is_agency": "是否征求其他机关意见（条件判断用）",
+    "consultation_code": "征求意见类型代码（条件判断用：third_party 第三方，agency 共同制作机关，"
+    "other_agency 其他机关）",
+    "consultation_is_agency": "是否征求共同制作机关意见（条例第三十四条，条件判断用）",
     "consultation_sent_on": "征求意见日期",
-    "consultation_reply_due": "提出意见的期限",
-    "transfer_unit": "转办至的单位",
-    "transfer_tracking_no": "转办后的申请编号",
-    "transfer_on": "转办日期",
+    "consultation_delivered_on": "对方收到征求意见书之日（未记录的为空）",
+    "consultation_reply_due": "提出意见的期限（自对方收到之日起15个工作日；未收到或征求其他机关意见的为空）",
     "fee_amount": "信息处理费金额（元）",
     "fee_basis": "计收情况",
     "fee_notice_on": "收费通知日期",
-    "fee_due_on": "缴费期限",
+    "fee_received_on": "申请人收到收费通知之日（未记录的为空）",
+    "fee_due_on": "缴费期限（自收到通知次日起20个工作日；未记录收到日期的为空）",
     "outcome_code": "办理结果代码（条件判断用）",
     "outcome_group": "办理结果类别（年度报告的大类）",
     "outcome_label": "办理结果（年度报告的口径）",
-    "article36_item": "适用的条例第三十六条的项",
-    "outcome_note": "答复理由或说明",
+    "article36_item": "适用的条例第三十六条的项（答复不依据第三十六条的为空）",
+    "outcome_note": "答复理由或说明（已主动公开、公开出版物为获取的方式和途径）",
+    "responsible_agency": "负责公开该政府信息的行政机关（条例第三十六条第（五）项；无法确定的为空）",
+    "responsible_contact": "该行政机关的联系方式",
     "replied_on": "答复日期",
-    "legal_basis": "法律依据",
+    "legal_basis": "法律依据（不依据条例具体条款的为空）",
     "review_authority": "行政复议机关",
     "court": "提起行政诉讼的人民法院",
-    "remedies": "救济途径告知",
+    "remedies": "救济途径告知（依文书日期和办理结果确定）",
 }
 
 
@@ -185,6 +192,7 @@ class _Facts:
     unit_name: str
     unit_phone: str
     unit_is_county: bool
+    transcribed_by: str = ""
     handler: str = ""
     due_on: dt.date | None = None
     due_on_before_extension: dt.date | None = None
@@ -193,19 +201,24 @@ class _Facts:
     supplement_items: str = ""
     supplement_deadline: dt.date | None = None
     supplemented_on: dt.date | None = None
+    reasons_requested_on: dt.date | None = None
+    reasons_note: str = ""
+    deferred_until: dt.date | None = None
+    deferral_reason: str = ""
     consultation_party: str = ""
     consultation_kind: str = ""
     consultation_sent_on: dt.date | None = None
+    consultation_delivered_on: dt.date | None = None
     consultation_reply_due: dt.date | None = None
-    transfer_unit: str = ""
-    transfer_tracking_no: str = ""
-    transfer_on: dt.date | None = None
     fee_amount: Decimal | None = None
     fee_basis: str = ""
     fee_notice_on: dt.date | None = None
+    fee_received_on: dt.date | None = None
     fee_due_on: dt.date | None = None
     outcome: str = ""
     outcome_note: str = ""
+    responsible_agency: str = ""
+    responsible_contact: str = ""
     replied_on: dt.date | None = None
 
 
@@ -237,33 +250,70 @@ def _clause(value: str) -> str:
     return _text(value).rstrip("。．.；;，,！!").strip()
 
 
+def _because(value: str) -> str:
+    """A staff-written reason as the clause after the template's own "因…，": without a leading
+    因为/由于/因 of its own."""
+    reason = _clause(value)
+    for lead in ("因为", "由于", "因"):
+        if reason.startswith(lead):
+            return reason[len(lead) :].lstrip("，, ")
+    return reason
+
+
+_ARTICLE_36 = re.compile(
+    r"第三十六条(?:第（[一二三四五六七]）项)(?:[和、]第（[一二三四五六七]）项)*"
+)
+
+
 def _article36_item(outcome: outcomes.Outcome | None) -> str:
-    if outcome is None or not outcome.article36.startswith("（"):
-        return ""
-    items = re.findall(r"（[一二三四五六七]）", outcome.article36)
-    return "第三十六条" + "、".join(f"第{item}项" for item in items)
+    """The item(s) of 第三十六条 the reply follows, as cited in Outcome.basis ("" if none)."""
+    found = _ARTICLE_36.search(outcome.basis) if outcome is not None else None
+    return found.group(0) if found else ""
 
 
 def legal_basis(kind: str, *, outcome: str = "", consultation_kind: str = "") -> str:
-    """The citation a letter of ``kind`` rests on, with the law's name."""
+    """The citation a letter of ``kind`` rests on, with the law's name; "" where no article of
+    the 条例 governs (a request to confirm or re-issue information already obtained, 其他).
+
+    Replies cite Outcome.basis; a fee notice and the notice that the fee was not paid add
+    国办函〔2020〕109号 to 第四十二条第一款; a consultation cites 第三十二条 (third party),
+    第三十四条 (jointly made) or 第三十三条第三款 (any other agency).
+    """
     if kind in OUTCOME_KINDS:
+        info = outcomes.BY_CODE.get(outcome)
+        if info is None or not info.basis:
+            return ""
         if outcome == "fee_unpaid":
-            return FEE_BASIS
-        return LAW + OUTCOME_ARTICLES.get(outcome, "第三十六条")
+            return f"{LAW}{info.basis}和{FEE_RULES}"
+        return LAW + info.basis
     if kind == LetterKind.FEE:
         return FEE_BASIS
     if kind == LetterKind.CONSULTATION:
-        return LAW + CONSULTATION_ARTICLES.get(consultation_kind, "第三十二条")
+        article = CONSULTATION_ARTICLES.get(consultation_kind, "")
+        return LAW + article if article else ""
     return LAW + STEP_ARTICLES[kind]
 
 
-def remedies(kind: str, *, county_government: bool) -> tuple[str, str, str]:
-    """The reviewing government, the court and the remedies paragraph for a letter of ``kind``.
+def remedies(
+    kind: str, *, outcome: str = "", on: dt.date, county_government: bool
+) -> tuple[str, str, str]:
+    """The reviewing government, the court and the remedies paragraph of a letter of ``kind``
+    dated ``on`` answering ``outcome``.
 
-    行政复议 within 60 days of receiving the decision, 行政诉讼 within 6 months. A department's or
-    township's act is reviewed by the county government (settings.GONGKAI_REVIEW_AUTHORITY) and
-    tried by the county court (settings.GONGKAI_COURT); the county government's own act goes to
-    the government above it and to the court that has jurisdiction (an intermediate court).
+    Either remedy: 行政复议 within 60 days of receiving the decision (《中华人民共和国行政复议法》
+    第二十条), or 行政诉讼 within 6 months (《中华人民共和国行政诉讼法》第四十六条). Since
+    2024-01-01 《中华人民共和国行政复议法》(2023年修订) 第二十三条第一款第（四）项 requires an
+    applicant whose request for disclosure was refused (申请政府信息公开，行政机关不予公开) to apply
+    for 行政复议 first and sue only against the review decision (复议前置): a reply that refuses
+    (Outcome.refuses: the 不予公开 group, and the refused part of 部分公开) and is dated on or after
+    that day names 行政复议 only; a 部分公开 reply says so of its refused part and keeps both
+    remedies for the rest. Every other letter, and every letter dated before that day, keeps
+    both, so re-printing an old letter on its own date gives the same text.
+
+    A department's or township's act is reviewed by the county government
+    (settings.GONGKAI_REVIEW_AUTHORITY) and tried by the county court (settings.GONGKAI_COURT);
+    the county government's own act goes to the government above it and to the court that has
+    jurisdiction (an intermediate court). A consulted party is not told of remedies ("").
     """
     if county_government:
         review, court = "上一级人民政府", "有管辖权的人民法院"
@@ -272,16 +322,24 @@ def remedies(kind: str, *, county_government: bool) -> tuple[str, str, str]:
     word = DECISION_WORDS.get(kind, "")
     if not word:
         return review, court, ""
-    text = (
-        f"如对本{word}不服，可以自收到本{word}之日起60日内向{review}申请行政复议，"
-        f"或者在6个月内向{court}提起行政诉讼。"
+    info = outcomes.BY_CODE.get(outcome)
+    review_first = (
+        info is not None and info.refuses and info.letter == kind and on >= REVIEW_FIRST_SINCE
     )
-    return review, court, text
+    if not review_first:
+        text = REMEDY_EITHER
+    elif info is not None and info.code == "partial":
+        text = REMEDY_PARTIAL
+    else:
+        text = REMEDY_REVIEW_FIRST
+    return review, court, text.format(word=word, review=review, court=court)
 
 
 def _context(facts: _Facts, *, kind: str, on: dt.date) -> dict[str, Any]:
     outcome = outcomes.BY_CODE.get(facts.outcome)
-    review, court, remedy = remedies(kind, county_government=facts.unit_is_county)
+    review, court, remedy = remedies(
+        kind, outcome=facts.outcome, on=on, county_government=facts.unit_is_county
+    )
     organisation = facts.applicant_type != ApplicantType.NATURAL
     return {
         "letter_title": LetterKind(kind).label,
@@ -292,6 +350,7 @@ def _context(facts: _Facts, *, kind: str, on: dt.date) -> dict[str, Any]:
         "applicant_you": "你单位" if organisation else "你",
         "description": _text(facts.description),
         "channel": dict(Channel.choices).get(facts.channel, ""),
+        "transcribed_by": _text(facts.transcribed_by),
         "submitted_on": chinese_date(facts.submitted_on),
         "received_on": chinese_date(facts.received_on),
         "info_form": dict(InfoForm.choices).get(facts.info_form, ""),
@@ -302,28 +361,34 @@ def _context(facts: _Facts, *, kind: str, on: dt.date) -> dict[str, Any]:
         "contact_phone": facts.unit_phone,
         "due_on": chinese_date(facts.due_on),
         "due_on_before_extension": chinese_date(facts.due_on_before_extension),
-        "extension_reason": _clause(facts.extension_reason),
+        "extension_reason": _because(facts.extension_reason),
         "supplement_requested_on": chinese_date(facts.supplement_requested_on),
         "supplement_items": _text(facts.supplement_items),
         "supplement_deadline": chinese_date(facts.supplement_deadline),
         "supplemented_on": chinese_date(facts.supplemented_on),
+        "reasons_requested_on": chinese_date(facts.reasons_requested_on),
+        "reasons_note": _clause(facts.reasons_note),
+        "deferred_until": chinese_date(facts.deferred_until),
+        "deferral_reason": _because(facts.deferral_reason),
         "consultation_party": _text(facts.consultation_party),
         "consultation_kind": dict(ConsultationKind.choices).get(facts.consultation_kind, ""),
+        "consultation_code": facts.consultation_kind,
         "consultation_is_agency": facts.consultation_kind == ConsultationKind.AGENCY,
         "consultation_sent_on": chinese_date(facts.consultation_sent_on),
+        "consultation_delivered_on": chinese_date(facts.consultation_delivered_on),
         "consultation_reply_due": chinese_date(facts.consultation_reply_due),
-        "transfer_unit": facts.transfer_unit,
-        "transfer_tracking_no": facts.transfer_tracking_no,
-        "transfer_on": chinese_date(facts.transfer_on),
         "fee_amount": _yuan(facts.fee_amount),
         "fee_basis": _clause(facts.fee_basis),
         "fee_notice_on": chinese_date(facts.fee_notice_on),
+        "fee_received_on": chinese_date(facts.fee_received_on),
         "fee_due_on": chinese_date(facts.fee_due_on),
         "outcome_code": facts.outcome,
-        "outcome_group": (outcome.group or outcome.label.split("（")[0]) if outcome else "",
-        "outcome_label": outcome.label.split("（")[0] if outcome else "",
+        "outcome_group": (outcome.group or outcome.row) if outcome else "",
+        "outcome_label": outcome.row if outcome else "",
         "article36_item": _article36_item(outcome),
         "outcome_note": _clause(facts.outcome_note),
+        "responsible_agency": _text(facts.responsible_agency),
+        "responsible_contact": _clause(facts.responsible_contact),
         "replied_on": chinese_date(facts.replied_on),
         "legal_basis": legal_basis(
             kind, outcome=facts.outcome, consultation_kind=facts.consultation_kind
@@ -341,24 +406,24 @@ def _last_event(application: Application, kind: str) -> ApplicationEvent | None:
     return application.events.filter(kind=kind).order_by("-at", "-pk").first()
 
 
+def _last_events(application: Application) -> dict[str, ApplicationEvent]:
+    """The last event of each kind, in one query (an application has a few dozen at most)."""
+    return {event.kind: event for event in application.events.order_by("at", "pk")}
+
+
 def _extension_reason(event: ApplicationEvent | None) -> str:
-    """The reason recorded with the extension. application_extend keeps it only in the event's
-    note ("经…同意延期答复：<reason>；新的答复期限…"), so it is read back from there."""
+    """The reason recorded with the extension: in the event's data, or, for an event recorded
+    before the data held it, in its note ("经…同意延期答复：<reason>；新的答复期限…")."""
     if event is None:
         return ""
     if event.data.get("reason"):
         return str(event.data["reason"])
     found = re.search(r"同意延期答复：(.*)；新的答复期限", event.note, re.DOTALL)
-    reason = found.group(1) if found else ""
-    # The letter says "因<reason>，…".
-    for lead in ("因为", "由于", "因"):
-        if reason.startswith(lead):
-            return reason[len(lead) :]
-    return reason
+    return found.group(1) if found else ""
 
 
 def _fee_basis(event: ApplicationEvent | None) -> str:
-    """How the fee was computed; application_fee_notice keeps it only in the event's note."""
+    """How the fee was computed: in the event's data, or in an older event's note."""
     if event is None:
         return ""
     if event.data.get("basis"):
@@ -367,23 +432,13 @@ def _fee_basis(event: ApplicationEvent | None) -> str:
     return found.group(1) if found else ""
 
 
-def _due_before_extension(application: Application) -> dt.date | None:
-    if not application.extended or application.received_on is None:
-        return None
-    try:
-        return statutory.due_date(
-            application.received_on,
-            supplemented=application.supplemented_on,
-            pauses=pauses_of(application),
-            extended=False,
-            calendar=calendar(),
-        )
-    except statutory.UnknownYear:
-        return None
+def _data(event: ApplicationEvent | None, key: str) -> str:
+    return str(event.data.get(key, "")) if event is not None else ""
 
 
 def _facts(application: Application) -> _Facts:
-    supplement = _last_event(application, EventKind.SUPPLEMENT_REQUESTED)
+    events = _last_events(application)
+    supplement = events.get(EventKind.SUPPLEMENT_REQUESTED)
     supplement_data = supplement.data if supplement is not None else {}
     deadline = application.supplement_deadline
     # An imported application may lack the event; the field then holds the same date.
@@ -403,24 +458,33 @@ def _facts(application: Application) -> _Facts:
         unit_name=application.unit.name,
         unit_phone=application.unit.phone,
         unit_is_county=application.unit.kind == UnitKind.COUNTY,
+        transcribed_by=application.transcribed_by,
         handler=str(application.handler) if application.handler is not None else "",
         due_on=application.due_on,
-        due_on_before_extension=_due_before_extension(application),
-        extension_reason=_extension_reason(_last_event(application, EventKind.EXTENDED)),
+        due_on_before_extension=services.due_before_extension(application),
+        extension_reason=_extension_reason(events.get(EventKind.EXTENDED)),
         supplement_requested_on=application.supplement_requested_on,
         supplement_items=str(supplement_data.get("items", "")),
         supplement_deadline=deadline,
         supplemented_on=application.supplemented_on,
+        reasons_requested_on=application.reasons_requested_on,
+        reasons_note=_data(events.get(EventKind.REASONS_REQUESTED), "note"),
+        deferred_until=application.deferred_until,
+        deferral_reason=_data(events.get(EventKind.DEFERRED), "reason"),
         consultation_party=consultation.party if consultation else "",
         consultation_kind=consultation.kind if consultation else "",
         consultation_sent_on=consultation.sent_on if consultation else None,
+        consultation_delivered_on=consultation.delivered_on if consultation else None,
         consultation_reply_due=consultation.reply_due if consultation else None,
         fee_amount=application.fee_amount if application.fee_notice_on else None,
-        fee_basis=_fee_basis(_last_event(application, EventKind.FEE_NOTICE)),
+        fee_basis=_fee_basis(events.get(EventKind.FEE_NOTICE)),
         fee_notice_on=application.fee_notice_on,
+        fee_received_on=application.fee_received_on,
         fee_due_on=application.fee_due_on,
         outcome=application.outcome,
         outcome_note=application.outcome_note,
+        responsible_agency=application.responsible_agency,
+        responsible_contact=application.responsible_contact,
         replied_on=application.replied_on,
     )
 
@@ -436,58 +500,105 @@ def letter_context(application: Application, *, kind: str, on: dt.date) -> dict[
     return _context(_facts(application), kind=kind, on=on)
 
 
-def _sample_facts(kind: str) -> list[_Facts]:
-    """Made-up facts covering every branch a built-in template of ``kind`` has, to try an
-    uploaded template on before accepting it."""
-    base = _Facts(
-        tracking_no="2024-00001",
+def _sample_base(year: int) -> tuple[_Facts, dt.date]:
+    """Made-up facts of an application received in October of ``year``, every fact known, and
+    the date of a letter about it."""
+
+    def day(month: int, number: int) -> dt.date:
+        return dt.date(year, month, number)
+
+    facts = _Facts(
+        tracking_no=f"{year}-00001",
         applicant_name="王小明",
         applicant_type=ApplicantType.NATURAL,
-        description="2024年本县城乡最低生活保障资金的分配文件",
-        channel=Channel.IN_PERSON,
+        description=f"{year}年本县城乡最低生活保障资金的分配文件",
+        channel=Channel.ORAL,
         info_form=InfoForm.ELECTRONIC,
         delivery_way=DeliveryWay.EMAIL,
-        submitted_on=dt.date(2024, 10, 8),
-        received_on=dt.date(2024, 10, 8),
+        submitted_on=day(10, 8),
+        received_on=day(10, 8),
         unit_name="县民政局",
         unit_phone="0797-5701234",
         unit_is_county=False,
+        transcribed_by="李明",
         handler="李明",
-        due_on=dt.date(2024, 12, 5),
-        due_on_before_extension=dt.date(2024, 11, 5),
+        due_on=day(12, 5),
+        due_on_before_extension=day(11, 5),
         extension_reason="所需信息涉及多个年度的档案，需要调取核对",
-        supplement_requested_on=dt.date(2024, 10, 10),
+        supplement_requested_on=day(10, 10),
         supplement_items="请写明所需文件的年度和文号",
-        supplement_deadline=dt.date(2024, 10, 24),
-        supplemented_on=dt.date(2024, 10, 14),
+        supplement_deadline=day(10, 24),
+        supplemented_on=day(10, 14),
+        reasons_requested_on=day(10, 16),
+        reasons_note="本月已提出政府信息公开申请35件",
+        deferred_until=day(12, 31),
+        deferral_reason="所需信息数量较多，需要逐件检索",
         consultation_party="某某商贸有限公司",
         consultation_kind=ConsultationKind.THIRD_PARTY,
-        consultation_sent_on=dt.date(2024, 10, 15),
-        consultation_reply_due=dt.date(2024, 11, 5),
-        transfer_unit="县住建局",
-        transfer_tracking_no="2024-00002",
-        transfer_on=dt.date(2024, 10, 10),
+        consultation_sent_on=day(10, 15),
+        consultation_delivered_on=day(10, 16),
+        consultation_reply_due=day(11, 6),
         fee_amount=Decimal("300"),
         fee_basis="本月第13件申请，按件计收",
-        fee_notice_on=dt.date(2024, 10, 15),
-        fee_due_on=dt.date(2024, 11, 12),
+        fee_notice_on=day(10, 15),
+        fee_received_on=day(10, 16),
+        fee_due_on=day(11, 13),
         outcome_note="示例理由",
-        replied_on=dt.date(2024, 11, 4),
+        responsible_agency="县住建局",
+        responsible_contact="0797-5705678",
+        replied_on=day(11, 4),
     )
-    if kind == LetterKind.CONSULTATION:
-        return [base, replace(base, consultation_kind=ConsultationKind.AGENCY)]
-    codes = [o.code for o in outcomes.OUTCOMES if o.letter == kind]
-    if not codes:
-        return [base]
-    return [replace(base, outcome=code) for code in codes] + [
-        replace(base, outcome=codes[0], outcome_note="", supplemented_on=None)
-    ]
+    return facts, day(11, 4)
+
+
+# What an application may lack; emptied together in one sample, so each template's other branch
+# of every condition is tried too.
+_UNKNOWN: dict[str, Any] = {
+    "unit_phone": "",
+    "transcribed_by": "",
+    "handler": "",
+    "due_on": None,
+    "due_on_before_extension": None,
+    "extension_reason": "",
+    "supplemented_on": None,
+    "reasons_requested_on": None,
+    "reasons_note": "",
+    "deferral_reason": "",
+    "consultation_delivered_on": None,
+    "consultation_reply_due": None,
+    "fee_basis": "",
+    "fee_received_on": None,
+    "fee_due_on": None,
+    "outcome_note": "",
+    "responsible_agency": "",
+    "responsible_contact": "",
+}
+
+
+def _sample_facts(kind: str) -> list[tuple[_Facts, dt.date]]:
+    """Made-up facts, each with a letter date, covering every branch a built-in template of
+    ``kind`` has (tests/applications/letters/test_templates.py proves it), for letters dated
+    before and after 2024-01-01: to try an uploaded template on before accepting it."""
+    samples = []
+    for year in (2024, 2023):
+        base, on = _sample_base(year)
+        if kind == LetterKind.CONSULTATION:
+            variants = [replace(base, consultation_kind=v) for v in ConsultationKind.values]
+        else:
+            codes = [o.code for o in outcomes.OUTCOMES if o.letter == kind] or [""]
+            variants = [replace(base, outcome=code) for code in codes]
+        for facts in variants:
+            samples.append((facts, on))
+            if year == 2024:
+                samples.append((replace(facts, **_UNKNOWN), on))
+    return samples
 
 
 def sample_letter_context(kind: str) -> dict[str, Any]:
     """A made-up context for ``kind``, to preview a template without an application."""
     _check_kind(kind)
-    return _context(_sample_facts(kind)[0], kind=kind, on=dt.date(2024, 11, 4))
+    facts, on = _sample_facts(kind)[0]
+    return _context(facts, kind=kind, on=on)
 
 
 # ------------------------------------------------------------------------------- rendering
@@ -557,7 +668,8 @@ def current_template_bytes(kind: str) -> bytes:
 
 
 def _check_ready(application: Application, kind: str) -> None:
-    """Refuse a letter about a step the application has not been through."""
+    """Refuse a letter about a step the application has not been through, a reply that does
+    not match the outcome, and any reply or notice for an outcome that has none (a withdrawal)."""
     if kind in OUTCOME_KINDS:
         outcome = application.outcome_info
         if outcome is None:
@@ -565,9 +677,14 @@ def _check_ready(application: Application, kind: str) -> None:
                 "该申请还没有办理结果，不能生成答复或告知文书。请先记录办理结果。",
                 log=f"letter {kind} without outcome",
             )
+        if not outcome.letter:
+            raise InvalidTransition(
+                f"该申请的办理结果是“{outcome.choice}”，无需出具答复或告知文书，不能生成。",
+                log=f"letter {kind} for outcome {outcome.code}, which has none",
+            )
         if outcome.letter != kind:
             raise InvalidTransition(
-                f"该申请的办理结果是“{outcome.label}”，应生成《{LetterKind(outcome.letter).label}》。",
+                f"该申请的办理结果是“{outcome.row}”，应生成《{LetterKind(outcome.letter).label}》。",
                 log=f"letter {kind} for outcome {outcome.code}",
             )
         return
@@ -588,6 +705,14 @@ def _check_ready(application: Application, kind: str) -> None:
             application.fee_notice_on is None,
             "该申请没有发出收费通知，不能生成收费通知书。",
         ),
+        LetterKind.REASONS: (
+            application.reasons_requested_on is None,
+            "该申请没有要求申请人说明理由，不能生成说明理由告知书。",
+        ),
+        LetterKind.DEFERRAL: (
+            application.deferred_until is None,
+            "该申请没有确定延迟答复的期限，不能生成延迟答复告知书。",
+        ),
     }
     absent, message = missing[kind]
     if absent:
@@ -595,17 +720,21 @@ def _check_ready(application: Application, kind: str) -> None:
 
 
 def _step_day(application: Application, kind: str) -> dt.date | None:
-    """The day of the step the letter notifies: a letter bears the date of the act."""
+    """The day of the step the letter notifies: a letter bears the date of the act (for a
+    deferral, the day the longer period was fixed, not its end)."""
     if kind in OUTCOME_KINDS:
         return application.replied_on
     if kind == LetterKind.SUPPLEMENT:
         return application.supplement_requested_on
     if kind == LetterKind.FEE:
         return application.fee_notice_on
+    if kind == LetterKind.REASONS:
+        return application.reasons_requested_on
     if kind == LetterKind.CONSULTATION:
         consultation = application.consultations.order_by("-sent_on", "-pk").first()
         return consultation.sent_on if consultation else None
-    event = _last_event(application, EventKind.EXTENDED)
+    step = EventKind.DEFERRED if kind == LetterKind.DEFERRAL else EventKind.EXTENDED
+    event = _last_event(application, step)
     return event.on if event else None
 
 
@@ -616,7 +745,8 @@ def letter_generate(
     """Produce a letter of ``kind`` about ``application`` as a .docx and keep it as issued.
 
     The letter is dated ``on``, by default the day of the step it notifies (the reply, the
-    supplement notice, the extension…). Preconditions: the actor handles the application's unit
+    supplement notice, the extension…); its remedies follow that date (``remedies``), so an old
+    letter printed again reads as it did. Preconditions: the actor handles the application's unit
     (or is the office); the application went through that step, and a reply or closing notice
     matches its outcome (Outcome.letter). Uses the office's template for ``kind`` if there is one,
     else the built-in; an office template that fails to render is refused, naming the template,
@@ -624,9 +754,7 @@ def letter_generate(
     and an audit entry.
     """
     _check_kind(kind)
-    application = Application.objects.select_related("unit", "handler").get(
-        pk=application.pk
-    )
+    application = Application.objects.select_related("unit", "handler").get(pk=application.pk)
     if actor is not None:
         permissions.require(
             permissions.can_handle_applications_of(actor, application.unit),
@@ -719,16 +847,17 @@ def letter_template_upload(
     previous one.
 
     Office only. The file must be a real .docx and must render with made-up data for every
-    outcome the kind covers, so a broken template (an unclosed ``{{``, a misspelt field) is
+    outcome (or kind of consultation) the kind covers, with facts known and unknown, dated
+    before and after 2024-01-01, so a broken template (an unclosed ``{{``, a misspelt field) is
     refused now, with Jinja's complaint in the message, instead of when a handler needs a letter.
     Side effects: the LetterTemplate row and its file, the old file removed after commit, audit.
     """
     _may_manage(actor)
     _check_kind(kind)
     _check_docx(data)
-    for facts in _sample_facts(kind):
+    for facts, on in _sample_facts(kind):
         try:
-            _render(data, _context(facts, kind=kind, on=dt.date(2024, 11, 4)))
+            _render(data, _context(facts, kind=kind, on=on))
         except Exception as exc:
             raise ValidationFailed(
                 f"模板无法使用：{_problem(exc)}。请修改后重新上传；在此之前继续使用现有模板。",

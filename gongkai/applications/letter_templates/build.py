@@ -1,7 +1,8 @@
 """Write the built-in letter templates: one Word file per kind of letter, with docxtpl fields.
 
 Run ``python -m gongkai.applications.letter_templates.build`` after changing a text below and
-commit the .docx files it writes beside this script (``--check`` only compares). The service
+commit the .docx files it writes beside this script; it also deletes the template of a kind that
+no longer exists (``--check`` only compares, and reports both). The service
 renders the committed files, not this script, so the built-in template and an office's edited copy
 are the same kind of thing: a Word document whose ``{{ field }}`` placeholders and
 ``{% if ... %}`` conditions docxtpl fills in. The fields are listed, with their meaning, in
@@ -10,8 +11,10 @@ over whole paragraphs and disappears from the letter.
 
 The texts follow the national reply norms (国办公开办函〔2020〕2号) and 江苏省政府信息公开申请办理答复
 规范: the applicant as addressee, when the application was received and what it asked for, the
-finding and the article it rests on, on every decision the remedies (行政复议, 行政诉讼), then the
-issuing unit and the date. The layout follows the official-document format (GB/T 9704): A4, body
+finding and the article it rests on (the field legal_basis, with 款 and 项), on every decision the
+remedies (the field remedies: since 2024-01-01 a refusal names 行政复议 first, see
+gongkai.applications.letters.remedies), then the issuing unit and the date. A period that runs
+from a receipt is stated as the rule, with the computed date beside it once the receipt is known. The layout follows the official-document format (GB/T 9704): A4, body
 in 仿宋 三号 on a fixed 28-point line, title in 二号.
 
 No Django import: the script runs in a bare checkout, and the service imports KINDS from here.
@@ -74,6 +77,14 @@ REPLY_RECEIPT = (
 )
 REPLY_TITLE = "政府信息公开申请答复告知书"
 
+# A blank to fill in by hand where a fact the letter needs was not recorded.
+BLANK = "＿＿＿＿＿＿＿＿"
+# 15 working days from the day the consulted party receives the request (第三十二、三十四条).
+CONSULTATION_PERIOD = (
+    "请自收到本征求意见书之日起15个工作日内{% if consultation_reply_due %}"
+    "（即{{ consultation_reply_due }}前）{% endif %}提出书面意见"
+)
+
 LETTERS: dict[str, Spec] = {
     "supplement": Spec(
         title="政府信息公开申请补正告知书",
@@ -100,38 +111,29 @@ LETTERS: dict[str, Spec] = {
     ),
     "consultation": Spec(
         title=(
-            "{% if consultation_is_agency %}政府信息公开征求意见函"
-            "{% else %}政府信息公开征求第三方意见书{% endif %}"
+            '{% if consultation_code == "third_party" %}政府信息公开征求第三方意见书'
+            "{% else %}政府信息公开征求意见书{% endif %}"
         ),
         addressee="{{ consultation_party }}：",
         body=(
             "本机关于{{ received_on }}收到一件政府信息公开申请，申请公开的政府信息为"
             "“{{ description }}”。",
-            "{%p if consultation_is_agency %}",
+            '{%p if consultation_code == "agency" %}',
             "经查，该政府信息由本机关与你单位共同制作。根据{{ legal_basis }}的规定，现征求你单位"
-            "对公开该政府信息的意见。请于收到本函之日起15个工作日内提出书面意见；逾期未提出意见的，"
-            "视为同意公开。",
+            "对公开该政府信息的意见。" + CONSULTATION_PERIOD + "；逾期未提出意见的，视为同意公开。",
+            '{%p elif consultation_code == "other_agency" %}',
+            "本机关办理该申请需要听取你单位的意见，现征求你单位对公开该政府信息的意见，请提出书面"
+            "意见并说明同意或者不同意公开的理由。根据{{ legal_basis }}的规定，征求意见所需时间不计算"
+            "在答复申请人的期限内；为依法及时答复申请人，请你单位尽快回复。",
             "{%p else %}",
             "经审查，公开该政府信息可能损害你（单位）的合法权益。根据{{ legal_basis }}的规定，现书面"
-            "征求你（单位）的意见。请于收到本征求意见书之日起15个工作日内提出书面意见，并说明同意或者"
-            "不同意公开的理由；逾期未提出意见的，由本机关依照《中华人民共和国政府信息公开条例》的规定"
-            "决定是否公开。",
+            "征求你（单位）的意见。" + CONSULTATION_PERIOD + "，并说明同意或者不同意公开的理由；"
+            "逾期未提出意见的，由本机关依照《中华人民共和国政府信息公开条例》的规定决定是否公开。",
             "你（单位）不同意公开且有合理理由的，本机关不予公开。本机关认为不公开可能对公共利益造成"
             "重大影响的，可以决定予以公开，并将决定公开的政府信息内容和理由书面告知你（单位）。",
             "{%p endif %}",
         ),
         closing="特此函告。",
-    ),
-    "transfer": Spec(
-        title="政府信息公开申请转办告知书",
-        body=(
-            RECEIPT,
-            "经审查，{{ applicant_you }}申请公开的政府信息由{{ transfer_unit }}负责公开。根据"
-            "{{ legal_basis }}的规定，本机关已于{{ transfer_on }}将{{ applicant_you }}的申请转交"
-            "{{ transfer_unit }}办理，新的申请编号为{{ transfer_tracking_no }}，答复期限自"
-            "{{ transfer_unit }}收到该申请之日起计算。{{ applicant_you }}可以凭新的申请编号和原查询码"
-            "查询办理进度。",
-        ),
     ),
     "fee": Spec(
         title="政府信息公开信息处理费收费通知书",
@@ -140,22 +142,51 @@ LETTERS: dict[str, Spec] = {
             "经审查，{{ applicant_you }}申请公开政府信息的数量、频次明显超过合理范围。根据"
             "{{ legal_basis }}的规定，本机关决定收取信息处理费{{ fee_amount }}元。"
             "{% if fee_basis %}计收情况：{{ fee_basis }}。{% endif %}",
-            "请{% if fee_due_on %}于{{ fee_due_on }}前{% else %}自收到本通知之日起20个工作日内"
-            "{% endif %}缴纳上述费用，缴费方式请与本机关联系人确认。自发出本通知之日至{{ applicant_you }}"
-            "缴费之日的期间，不计算在答复期限内。{{ applicant_you }}逾期未缴纳费用的，视为放弃申请，"
+            "请自收到本通知次日起20个工作日内{% if fee_due_on %}（即{{ fee_due_on }}前）{% endif %}"
+            "缴纳上述费用，缴费方式请与本机关联系人确认。自发出本通知之日至{{ applicant_you }}缴费"
+            "之日的期间，不计算在答复期限内。{{ applicant_you }}逾期未缴纳费用的，视为放弃申请，"
             "本机关不再处理该政府信息公开申请。",
         ),
         closing="特此通知。",
+    ),
+    "reasons": Spec(
+        title="政府信息公开申请说明理由告知书",
+        body=(
+            RECEIPT,
+            "经审查，{{ applicant_you }}申请公开政府信息的数量、频次明显超过合理范围"
+            "{% if reasons_note %}（{{ reasons_note }}）{% endif %}。根据{{ legal_basis }}的规定，"
+            "请{{ applicant_you }}向本机关说明申请理由。",
+            "本机关认为申请理由不合理的，将告知{{ applicant_you }}不予处理；认为申请理由合理，但是"
+            "无法在《中华人民共和国政府信息公开条例》第三十三条规定的期限内答复的，将确定延迟答复的"
+            "合理期限并告知{{ applicant_you }}。",
+        ),
+    ),
+    "deferral": Spec(
+        title="政府信息公开申请延迟答复告知书",
+        body=(
+            RECEIPT,
+            "{% if reasons_requested_on %}本机关于{{ reasons_requested_on }}要求{{ applicant_you }}"
+            "说明申请理由。{% endif %}经审查，{{ applicant_you }}的申请理由合理，但"
+            "{% if deferral_reason %}因{{ deferral_reason }}，{% endif %}本机关无法在《中华人民共和国"
+            "政府信息公开条例》第三十三条规定的期限内答复。根据{{ legal_basis }}的规定，本机关确定"
+            "延迟答复的合理期限至{{ deferred_until }}，并将在该期限内作出答复。",
+        ),
     ),
     "reply_grant": Spec(
         title=REPLY_TITLE,
         body=(
             REPLY_RECEIPT,
+            '{%p if outcome_code == "published" %}',
+            "经审查，{{ applicant_you }}申请公开的政府信息本机关已经主动公开。根据{{ legal_basis }}"
+            "的规定，现告知{{ applicant_you }}获取该政府信息的方式和途径：{% if outcome_note %}"
+            "{{ outcome_note }}{% else %}" + BLANK + "{% endif %}。",
+            "{%p else %}",
             "经审查，{{ applicant_you }}申请公开的政府信息属于可以公开的政府信息。根据"
             "{{ legal_basis }}的规定，本机关按照{{ applicant_you }}要求的{{ info_form }}形式，通过"
             "{{ delivery_way }}方式向{{ applicant_you }}提供该政府信息。",
             "{%p if outcome_note %}",
             "{{ outcome_note }}。",
+            "{%p endif %}",
             "{%p endif %}",
         ),
         remedies=True,
@@ -200,9 +231,16 @@ LETTERS: dict[str, Spec] = {
             "{{ applicant_you }}补正后的申请内容仍不明确，本机关无法确定{{ applicant_you }}所需的政府"
             "信息{% if outcome_note %}（{{ outcome_note }}）{% endif %}。根据{{ legal_basis }}的规定，"
             "本机关无法提供。",
+            '{%p elif outcome_code == "not_responsible" %}',
+            "经审查，{{ applicant_you }}申请公开的政府信息不属于本机关负责公开"
+            "{% if outcome_note %}，理由如下：{{ outcome_note }}{% endif %}。根据{{ legal_basis }}的"
+            "规定，现告知{{ applicant_you }}：{% if responsible_agency %}负责公开该政府信息的行政机关为"
+            "{{ responsible_agency }}，联系方式为{{ responsible_contact }}，{{ applicant_you }}可以向该"
+            "机关申请获取。{% else %}本机关无法确定负责公开该政府信息的行政机关。{% endif %}",
             "{%p else %}",
-            "经检索，本机关不掌握{{ applicant_you }}申请公开的政府信息。{% if outcome_note %}具体情况"
-            "如下：{{ outcome_note }}。{% endif %}根据{{ legal_basis }}的规定，本机关无法提供该政府信息。",
+            "经检索，本机关没有{{ applicant_you }}申请公开的政府信息{% if outcome_note %}（"
+            "{{ outcome_note }}）{% endif %}。根据{{ legal_basis }}的规定，现告知{{ applicant_you }}："
+            "该政府信息不存在。",
             "{%p endif %}",
         ),
         remedies=True,
@@ -221,16 +259,17 @@ LETTERS: dict[str, Spec] = {
             "{{ legal_basis }}的规定，本机关不予重复处理。",
             '{%p elif outcome_code == "publication" %}',
             "经审查，{{ applicant_you }}申请获取的是政府公报、报刊、书籍等公开出版物。根据"
-            "{{ legal_basis }}的规定，本机关不作为政府信息公开申请处理。{% if outcome_note %}获取途径："
-            "{{ outcome_note }}。{% endif %}",
+            "{{ legal_basis }}的规定，现告知{{ applicant_you }}获取的途径：{% if outcome_note %}"
+            "{{ outcome_note }}{% else %}" + BLANK + "{% endif %}。",
             '{%p elif outcome_code == "excessive" %}',
-            "经审查，{{ applicant_you }}申请公开政府信息的数量、频次明显超过合理范围，且申请理由不合理"
-            "{% if outcome_note %}（{{ outcome_note }}）{% endif %}。根据{{ legal_basis }}的规定，本机关"
-            "不予处理。",
+            "经审查，{{ applicant_you }}申请公开政府信息的数量、频次明显超过合理范围"
+            "{% if reasons_requested_on %}，本机关已于{{ reasons_requested_on }}要求{{ applicant_you }}"
+            "说明理由{% endif %}。本机关认为申请理由不合理{% if outcome_note %}（{{ outcome_note }}）"
+            "{% endif %}。根据{{ legal_basis }}的规定，本机关不予处理。",
             "{%p else %}",
             "经审查，{{ applicant_you }}的申请是要求本机关确认或者重新出具{{ applicant_you }}已经获取的"
-            "信息{% if outcome_note %}（{{ outcome_note }}）{% endif %}，不属于政府信息公开申请的处理"
-            "范围。根据{{ legal_basis }}的规定，本机关不予处理。",
+            "信息{% if outcome_note %}（{{ outcome_note }}）{% endif %}，不属于《中华人民共和国政府信息"
+            "公开条例》规定的获取政府信息的申请，本机关不予处理。",
             "{%p endif %}",
         ),
         remedies=True,
@@ -239,10 +278,8 @@ LETTERS: dict[str, Spec] = {
         title=REPLY_TITLE,
         body=(
             REPLY_RECEIPT,
-            "{%p if outcome_note %}",
-            "经研究，{{ outcome_note }}。",
-            "{%p endif %}",
-            "本机关依照{{ legal_basis }}的规定，对{{ applicant_you }}的申请作出上述处理。",
+            "经研究，本机关对{{ applicant_you }}的申请作出如下处理：{% if outcome_note %}"
+            "{{ outcome_note }}{% else %}" + BLANK + "{% endif %}。",
         ),
         remedies=True,
     ),
@@ -262,7 +299,8 @@ LETTERS: dict[str, Spec] = {
         body=(
             RECEIPT,
             "本机关于{{ fee_notice_on }}向{{ applicant_you }}发出收费通知，收取信息处理费"
-            "{{ fee_amount }}元{% if fee_due_on %}，缴费期限为{{ fee_due_on }}{% endif %}。截至缴费"
+            "{{ fee_amount }}元{% if fee_received_on %}，{{ applicant_you }}于{{ fee_received_on }}"
+            "收到该通知{% endif %}{% if fee_due_on %}，缴费期限为{{ fee_due_on }}{% endif %}。截至缴费"
             "期限届满，{{ applicant_you }}未缴纳费用。根据{{ legal_basis }}的规定，视为"
             "{{ applicant_you }}放弃申请，本机关不再处理该政府信息公开申请。",
         ),
@@ -401,9 +439,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         stale.append(path.name)
         if not args.check:
             path.write_bytes(data)
-    if args.check and stale:
-        print("outdated templates: " + ", ".join(stale), file=sys.stderr)
-        return 1
+    # A kind of letter that no longer exists (the transfer letter) leaves no template behind.
+    extra = sorted(path for path in args.out.glob("*.docx") if path.stem not in LETTERS)
+    if args.check:
+        if stale:
+            print("outdated templates: " + ", ".join(stale), file=sys.stderr)
+        if extra:
+            print("templates of no kind: " + ", ".join(p.name for p in extra), file=sys.stderr)
+        return 1 if stale or extra else 0
+    for path in extra:
+        path.unlink()
     return 0
 
 

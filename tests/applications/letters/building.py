@@ -12,13 +12,15 @@ from typing import Any
 import docx
 import pytest
 
-from gongkai.applications import services
+from gongkai.applications import letters, services
 from gongkai.applications.models import Application, Channel, Letter
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit, User
 
 D = dt.date
 RECEIVED = D(2024, 11, 4)  # a Monday; the reply is due on 2024-12-02
+# Letters dated before 2024-01-01 keep the remedies of the time (either 复议 or 诉讼).
+RECEIVED_2023 = D(2023, 11, 6)  # a Monday; the reply is due on 2023-12-04
 APPLICANT: dict[str, Any] = {
     "applicant_type": "natural",
     "applicant_name": "王小明",
@@ -39,6 +41,17 @@ def register(actor: User, unit: Unit, on: dt.date = RECEIVED, **values: Any) -> 
         submitted_on=on,
     )
     return application
+
+
+def handling(actor: User, unit: Unit, on: dt.date = RECEIVED, **values: Any) -> Application:
+    """An application registered on ``on`` and taken into handling the same day."""
+    application = register(actor, unit, on, **values)
+    services.application_accept(actor=actor, application=application, on=on)
+    return fresh(application)
+
+
+def later(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
 
 
 def fresh(application: Application) -> Application:
@@ -68,6 +81,25 @@ def docx_with(*paragraphs: str) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def generate(actor: User | None, application: Application, kind: str, **kw: Any) -> str:
+    letter = letters.letter_generate(actor=actor, application=application, kind=kind, **kw)
+    assert letter.kind == kind
+    assert re.fullmatch(
+        rf"letters/\d{{4}}/\d{{2}}/{application.tracking_no}-{kind}(_\w+)?\.docx",
+        letter.file.name or "",
+    )
+    return letter_text(letter)
+
+
+def assert_addressed(text: str, application: Application) -> None:
+    assert "王小明：" in text
+    assert f"申请编号：{application.tracking_no}" in text
+    assert "本机关于2024年11月4日收到你提出的政府信息公开申请" in text
+    assert "“2024年本县城乡最低生活保障资金的分配文件”" in text
+    assert "县民政局" in text
+    assert "联系人：李明" in text
 
 
 @contextmanager

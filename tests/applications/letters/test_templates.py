@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from django.core.files.base import ContentFile
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from jinja2 import StrictUndefined, nodes
+from jinja2.sandbox import SandboxedEnvironment
 
-from gongkai.applications import letters, services
+from gongkai.applications import letters, outcomes, services
 from gongkai.applications.letter_templates import build
 from gongkai.applications.models import Application, Letter, LetterKind, LetterTemplate
 from gongkai.core.errors import AccessDenied, ValidationFailed
@@ -82,7 +85,8 @@ def test_builtin_layout_is_an_official_letter(kind: str) -> None:
     assert "申请编号：{{ tracking_no }}" in text
     assert "{{ unit_name }}\n{{ letter_date }}" in text
     assert "联系人：{{ contact_person }}" in text
-    assert "{{ legal_basis }}" in text
+    # A reply of 其他 rests on no article of the 条例; every other letter cites one.
+    assert ("{{ legal_basis }}" in text) == (kind != "reply_other")
     addressee = "{{ consultation_party }}：" if kind == "consultation" else "{{ applicant_name }}："
     assert addressee in text
     decides = kind.startswith(("reply_", "notice_"))
@@ -92,11 +96,92 @@ def test_builtin_layout_is_an_official_letter(kind: str) -> None:
 def test_every_field_is_documented(granted: Application) -> None:
     for kind in LetterKind.values:
         assert set(letters.sample_letter_context(kind)) == set(letters.LETTER_FIELDS), kind
+    assert all(meaning.strip() for meaning in letters.LETTER_FIELDS.values())
     context = letters.letter_context(granted, kind=LetterKind.REPLY_GRANT, on=D(2024, 11, 6))
     assert set(context) == set(letters.LETTER_FIELDS)
     assert context["received_on"] == "2024年11月4日"
     assert context["outcome_label"] == "予以公开"
     assert context["article36_item"] == "第三十六条第（二）项"
+    assert not any(name.startswith("transfer") for name in letters.LETTER_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("code", "item"),
+    [
+        ("grant", "第三十六条第（二）项"),
+        ("published", "第三十六条第（一）项"),
+        ("partial", "第三十六条第（二）项和第（三）项"),
+        ("third_party", "第三十六条第（三）项"),
+        ("not_held", "第三十六条第（四）项"),
+        ("not_responsible", "第三十六条第（五）项"),
+        ("repeated", "第三十六条第（六）项"),
+        ("query_matter", "第三十六条第（七）项"),
+        # Not answered under 第三十六条.
+        ("confirm", ""),
+        ("publication", ""),
+        ("needs_making", ""),
+        ("other", ""),
+    ],
+)
+def test_article36_item(code: str, item: str) -> None:
+    kind = outcomes.BY_CODE[code].letter
+    facts, on = letters._sample_facts(kind)[0]
+    context = letters._context(replace(facts, outcome=code), kind=kind, on=on)
+    assert context["article36_item"] == item
+
+
+# ------------------------------------------------------------------------------- samples
+
+
+def _branch_markers(source: str) -> tuple[nodes.Template, set[str]]:
+    """Parse a template and put a marker at the start of every branch of every condition: the
+    body of each if/elif, its else, and the implicit empty else of an if without one."""
+    environment = SandboxedEnvironment()
+    tree = environment.parse(source)
+    markers: set[str] = set()
+
+    def mark(body: list[nodes.Node]) -> list[nodes.Node]:
+        marker = f"⟦{len(markers)}⟧"
+        markers.add(marker)
+        return [nodes.Output([nodes.TemplateData(marker)]), *body]
+
+    conditions = list(tree.find_all(nodes.If))
+    # An elif is an If node of its own, of which only the test and the body count.
+    elifs = {id(branch) for condition in conditions for branch in condition.elif_}
+    for condition in conditions:
+        if id(condition) in elifs:
+            continue
+        condition.body = mark(condition.body)
+        for branch in condition.elif_:
+            branch.body = mark(branch.body)
+        condition.else_ = mark(condition.else_)
+    return tree, markers
+
+
+@pytest.mark.parametrize("kind", LetterKind.values)
+def test_the_samples_take_every_branch_of_the_builtin_template(kind: str) -> None:
+    """letter_template_upload tries an office template on _sample_facts; they must reach every
+    branch of the built-in template, or a field misspelt in a branch they miss would pass."""
+    # docxtpl turns a paragraph "{%p if … %}" into a plain tag; the text is the Jinja source.
+    source = docx_text(letters.builtin_template_bytes(kind)).replace("{%p ", "{% ")
+    tree, markers = _branch_markers(source)
+    template = SandboxedEnvironment(undefined=StrictUndefined).from_string(tree)
+    seen: set[str] = set()
+    years = set()
+    for facts, on in letters._sample_facts(kind):
+        output = template.render(letters._context(facts, kind=kind, on=on))
+        seen |= {marker for marker in markers if marker in output}
+        years.add(on >= D(2024, 1, 1))
+    assert seen == markers, f"{kind}: branches never taken: {sorted(markers - seen)}"
+    assert years == {True, False}
+
+
+def test_the_samples_name_both_remedies() -> None:
+    texts = {
+        letters._context(facts, kind="reply_partial", on=on)["remedies"]
+        for facts, on in letters._sample_facts("reply_partial")
+    }
+    assert len(texts) == 2 and any("对行政复议决定不服的" in text for text in texts)
 
 
 def test_chinese_dates_have_no_leading_zeros() -> None:
