@@ -1,10 +1,31 @@
 """Import the registers offices kept before gongkai (依申请公开登记台账, an Excel workbook).
 
-A register is one sheet whose header row (within its first rows) holds 申请编号, 收到日期,
-申请人类型, 申请人, 申请内容, 承办单位, 办理结果 and 答复日期; an optional 提交方式 column says how
-the application came in (当面提交 when absent). 申请人类型 is one of the six applicant columns of
-the annual report, 承办单位 a unit's name (or code), 办理结果 one of the report's outcome labels,
-blank while the application is still in handling.
+A register is one sheet whose header row (within its first rows) holds the columns of REQUIRED:
+申请编号, 收到日期, 申请人类型, 申请人, 申请内容, 承办单位, 办理结果 and 答复日期. 申请人类型 is one
+of the six applicant columns of the annual report, 承办单位 a unit's name (or code), 办理结果 a row
+label of the annual report or an outcome's own name (outcomes.by_label: "属于国家秘密",
+"申请人撤回申请" …), blank while the application is still in handling; 答复日期 is the day of the
+reply, or the day the application was closed (withdrawn, lapsed, fee unpaid).
+
+The columns of OPTIONAL may be present as well:
+
+- 提交方式: how the application came in (当面提交 when absent). 口头提出 (or 口头) is an oral
+  application written down by the office (条例第二十九条第一款), and then
+- 代为填写人 names the staff member who wrote it down (required for oral applications, and only
+  for them).
+- 说明: the reason or explanation of the outcome (outcome_note). Required when the applicant
+  withdrew (申请人撤回申请, or 撤回: counted under 其他处理 3.其他).
+- 负责公开的机关 and 联系方式: for 本机关不掌握相关政府信息（不属于本机关负责公开，告知负责机关）
+  (条例第三十六条第（五）项), the agency responsible and its contact; required unless 说明 says
+  why the agency cannot be determined. Ignored for every other outcome, as the reply step does.
+- 首次收到单位 and 转交日期: the unit that first received the application (the county's unified
+  intake, 统一受理) and the day it passed it to 承办单位 (a Routing). 收到日期 stays the first
+  receipt. The application counts in 承办单位's annual report when it was routed in the year it
+  was received, else in the first unit's, whose report of that year already carried it forward
+  (services.application_route).
+- 延迟答复期限: the reasonable longer period fixed under 条例第三十五条; it replaces the statutory
+  reply date. The day the applicant was asked for reasons is not in the register, so it stays
+  empty; the IMPORTED event records the deferral.
 
 All or nothing: every bad cell is reported with its sheet, row and column
 (gongkai.catalog.excel.CellProblem) and nothing is created. Imported applications are ordinary
@@ -25,19 +46,20 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from gongkai.applications import outcomes, services
+from gongkai.applications import outcomes, selectors, services
 from gongkai.applications.models import (
     ApplicantType,
     Application,
     Channel,
     EventKind,
+    Routing,
     Stage,
     TrackingSequence,
 )
 from gongkai.catalog.excel import MAX_UNPACKED_BYTES, CellProblem, WorkbookRejected
 from gongkai.core import clock
 from gongkai.orgs import permissions
-from gongkai.orgs.models import Role, Unit, UnitKind, User
+from gongkai.orgs.models import Role, Unit, User
 
 HEADER_SCAN_ROWS = 10
 REQUIRED = [
@@ -50,18 +72,17 @@ REQUIRED = [
     "办理结果",
     "答复日期",
 ]
-OPTIONAL = ["提交方式"]
-HANDLING_KINDS = frozenset(
-    {
-        UnitKind.COUNTY,
-        UnitKind.DEPARTMENT,
-        UnitKind.STATIONED,
-        UnitKind.TOWNSHIP,
-        UnitKind.COMMUNITY,
-    }
-)
-# Outcomes that end an application without a reply letter: it is closed, not replied.
-CLOSING_OUTCOMES = frozenset({"lapsed", "fee_unpaid"})
+OPTIONAL = [
+    "提交方式",
+    "代为填写人",
+    "说明",
+    "负责公开的机关",
+    "联系方式",
+    "首次收到单位",
+    "转交日期",
+    "延迟答复期限",
+]
+ROUTING_NOTE = "从登记台账导入"
 # Numbers gongkai gives out itself ("2024-00017"); an imported one reserves its number.
 OWN_NUMBER = re.compile(r"^(\d{4})-(\d+)$")
 _APPLICANT_TYPES = {t.label: t.value for t in ApplicantType}
@@ -75,11 +96,19 @@ _CHANNELS = {c.label: c.value for c in Channel} | {
     "信函": Channel.ORDINARY_POST,
     "网上": Channel.ONLINE,
     "网络": Channel.ONLINE,
+    "口头提出": Channel.ORAL,
+    "口头申请": Channel.ORAL,
+    "口头": Channel.ORAL,
 }
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NAME_LIMIT = Application._meta.get_field("applicant_name").max_length or 200
 _NUMBER_LIMIT = Application._meta.get_field("tracking_no").max_length or 32
+_LIMITS = {
+    "代为填写人": Application._meta.get_field("transcribed_by").max_length or 100,
+    "负责公开的机关": Application._meta.get_field("responsible_agency").max_length or 200,
+    "联系方式": Application._meta.get_field("responsible_contact").max_length or 200,
+}
 
 
 @dataclass
@@ -94,12 +123,28 @@ class _Row:
     outcome: str
     replied_on: dt.date | None
     channel: str
+    transcribed_by: str
+    note: str
+    responsible_agency: str
+    responsible_contact: str
+    first_unit: Unit | None  # set when the unified intake routed it to ``unit``
+    routed_on: dt.date | None
+    deferred_until: dt.date | None
 
     @property
     def stage(self) -> str:
         if not self.outcome:
             return Stage.HANDLING
-        return Stage.CLOSED if self.outcome in CLOSING_OUTCOMES else Stage.REPLIED
+        # A lapse, an unpaid fee or a withdrawal closes the application: no reply letter.
+        return Stage.CLOSED if self.outcome in outcomes.CLOSING_CODES else Stage.REPLIED
+
+    @property
+    def account_unit(self) -> Unit:
+        """The unit whose annual report counts it, by the rule of services.application_route:
+        the unit it was routed to, unless it was routed after the year it was received in."""
+        if self.first_unit is None or self.routed_on is None:
+            return self.unit
+        return self.unit if self.routed_on.year == self.received_on.year else self.first_unit
 
 
 def _label(value: object) -> str:
@@ -251,6 +296,13 @@ class _Reader:
         if replied is not None and received is not None and replied < received:
             self.problem(row, "答复日期", "答复日期不能早于收到日期")
         channel = self.channel(row)
+        transcribed_by = self.transcriber(row, channel)
+        note = _text(self.value(row, "说明"))
+        if outcome == "withdrawn" and not note:
+            self.need(row, "说明", "办理结果", "申请人撤回申请的，请在“说明”列写明撤回的方式和理由")
+        agency, contact = self.responsible(row, outcome, note)
+        first_unit, routed_on = self.routing(row, unit, received, replied)
+        deferred_until = self.deferral(row, received, outcome)
         if len(self.problems) > before:
             return None
         assert received is not None and unit is not None
@@ -265,9 +317,21 @@ class _Reader:
             outcome=outcome,
             replied_on=replied,
             channel=channel,
+            transcribed_by=transcribed_by,
+            note=note,
+            responsible_agency=agency,
+            responsible_contact=contact,
+            first_unit=first_unit,
+            routed_on=routed_on,
+            deferred_until=deferred_until,
         )
 
-    def day(self, row: int, name: str, *, required: bool) -> dt.date | None:
+    def need(self, row: int, name: str, fallback: str, message: str) -> None:
+        """Report a cell that must be filled in: the cell itself, or, when the register has no
+        such column, the cell that calls for it."""
+        self.problem(row, name if name in self.columns else fallback, message)
+
+    def day(self, row: int, name: str, *, required: bool, future: bool = False) -> dt.date | None:
         raw = self.value(row, name)
         if _text(raw) == "":
             if required:
@@ -276,23 +340,32 @@ class _Reader:
         found = _date(raw)
         if found is None:
             self.problem(row, name, f"“{_text(raw)}”不是有效的日期，请写成2024-03-05的形式")
-        elif found > self.today:
+        elif found > self.today and not future:
             self.problem(row, name, f"{name}不能晚于今天")
             return None
         return found
 
-    def unit(self, row: int) -> Unit | None:
-        name = _text(self.value(row, "承办单位"))
+    def handling_unit(self, row: int, column: str) -> Unit | None:
+        """The unit a cell names, if it exists and receives applications (条例第二十七条)."""
+        name = _text(self.value(row, column))
         unit = self.units.get(name)
         if unit is None:
-            self.problem(row, "承办单位", f"没有名为“{name}”的单位，请填写单位的全称")
+            self.problem(row, column, f"没有名为“{name}”的单位，请填写单位的全称")
             return None
-        if unit.kind not in HANDLING_KINDS:
-            self.problem(row, "承办单位", f"“{name}”不是政府信息公开申请的受理机关")
+        if unit.kind not in selectors.HANDLING_KINDS:
+            self.problem(row, column, f"“{name}”不是政府信息公开申请的受理机关")
+            return None
+        return unit
+
+    def unit(self, row: int) -> Unit | None:
+        unit = self.handling_unit(row, "承办单位")
+        if unit is None:
             return None
         if self.actor is not None and not permissions.can_handle_applications_of(self.actor, unit):
             self.problem(
-                row, "承办单位", f"您不能为“{name}”导入申请：只有该单位的承办人或县政务公开办可以"
+                row,
+                "承办单位",
+                f"您不能为“{unit.name}”导入申请：只有该单位的承办人或县政务公开办可以",
             )
             return None
         return unit
@@ -306,12 +379,13 @@ class _Reader:
             self.problem(
                 row,
                 "办理结果",
-                f"“{text}”不是年度报告表中的办理结果，如“予以公开”“属于国家秘密”“重复申请”",
+                f"“{text}”不是年度报告表中的办理结果，如“予以公开”“属于国家秘密”“重复申请”“申请人撤回申请”",
             )
             return ""
         return found.code
 
     def channel(self, row: int) -> str:
+        """The channel of the row; "" when the cell is not one (and reported)."""
         text = _label(self.value(row, "提交方式"))
         if not text:
             return Channel.IN_PERSON
@@ -320,8 +394,123 @@ class _Reader:
             self.problem(
                 row, "提交方式", f"“{text}”不是提交方式，应为{'、'.join(Channel.labels)}之一"
             )
-            return Channel.IN_PERSON
+            return ""
         return found
+
+    def limited(self, row: int, name: str) -> str:
+        text = _text(self.value(row, name))
+        if len(text) > _LIMITS[name]:
+            self.problem(row, name, f"{name}不能超过{_LIMITS[name]}个字")
+        return text
+
+    def transcriber(self, row: int, channel: str) -> str:
+        """Who wrote down an oral application (条例第二十九条第一款)."""
+        writer = self.limited(row, "代为填写人")
+        if channel == Channel.ORAL and not writer:
+            self.need(
+                row,
+                "代为填写人",
+                "提交方式",
+                "口头提出的申请，请在“代为填写人”列填写代为填写申请的工作人员（条例第二十九条第一款）",
+            )
+        elif channel and channel != Channel.ORAL and writer:
+            self.problem(row, "代为填写人", "只有口头提出的申请填写代为填写人，请核对提交方式")
+        return writer
+
+    def responsible(self, row: int, outcome: str, note: str) -> tuple[str, str]:
+        """The agency responsible for the information and its contact, for an answer under
+        条例第三十六条第（五）项; ("", "") for any other outcome."""
+        if outcome != "not_responsible":
+            return "", ""
+        agency = self.limited(row, "负责公开的机关")
+        contact = self.limited(row, "联系方式")
+        if agency and not contact:
+            self.need(
+                row,
+                "联系方式",
+                "负责公开的机关",
+                "请在“联系方式”列填写负责公开该信息的行政机关的联系方式（条例第三十六条第（五）项）",
+            )
+        elif not agency and not note:
+            self.need(
+                row,
+                "负责公开的机关",
+                "办理结果",
+                "不属于本机关负责公开的，请在“负责公开的机关”“联系方式”列填写负责公开该信息的"
+                "行政机关及其联系方式；确实无法确定的，请在“说明”列写明理由",
+            )
+        return agency, contact
+
+    def routing(
+        self, row: int, unit: Unit | None, received: dt.date | None, replied: dt.date | None
+    ) -> tuple[Unit | None, dt.date | None]:
+        """The unit that first received the application and the day the unified intake passed it
+        to 承办单位; (None, None) when it was not routed."""
+        name = _text(self.value(row, "首次收到单位"))
+        dated = _text(self.value(row, "转交日期")) != ""
+        on = self.day(row, "转交日期", required=False)
+        if not name:
+            if dated:
+                self.need(
+                    row,
+                    "首次收到单位",
+                    "转交日期",
+                    "填写了转交日期的，请在“首次收到单位”列填写首次收到申请的单位",
+                )
+            return None, None
+        first = self.handling_unit(row, "首次收到单位")
+        if first is None or unit is None:
+            return None, None
+        if first.pk == unit.pk:
+            if dated:
+                self.problem(row, "转交日期", "首次收到单位就是承办单位，没有转交，请清空转交日期")
+            return None, None
+        if not dated:
+            self.need(
+                row,
+                "转交日期",
+                "首次收到单位",
+                f"由“{first.name}”转交“{unit.name}”的申请，请在“转交日期”列填写转交日期",
+            )
+            return None, None
+        if self.actor is not None and not permissions.can_route_application(self.actor, first):
+            self.problem(
+                row,
+                "首次收到单位",
+                f"您不能导入由“{first.name}”转交的申请：只有县政务公开办或该单位的承办人可以转交",
+            )
+        if on is None:
+            return None, None
+        if received is not None and on < received:
+            self.problem(
+                row, "转交日期", "转交日期不能早于收到日期（收到日期填写首次收到申请之日）"
+            )
+        if replied is not None and on > replied:
+            self.problem(row, "转交日期", "转交日期不能晚于答复日期：申请只能在答复前转交")
+        return first, on
+
+    def deferral(self, row: int, received: dt.date | None, outcome: str) -> dt.date | None:
+        """A reasonable longer period fixed under 条例第三十五条: later than the statutory reply
+        date, and only where the applicant's reasons were found reasonable."""
+        until = self.day(row, "延迟答复期限", required=False, future=True)
+        if until is None or received is None:
+            return until
+        statutory = services.statutory_due(Application(received_on=received))
+        if until <= (statutory or received):
+            self.problem(
+                row,
+                "延迟答复期限",
+                f"延迟答复期限应晚于法定答复期限（{statutory:%Y-%m-%d}）"
+                if statutory
+                else "延迟答复期限应晚于收到日期",
+            )
+        if outcome == "excessive":
+            self.problem(
+                row,
+                "延迟答复期限",
+                "确定延迟答复期限，说明申请理由合理（条例第三十五条），办理结果不能是“无正当理由大量反复申请”",
+            )
+        return until
 
 
 def _check_numbers(reader: _Reader, rows: list[_Row]) -> None:
@@ -368,7 +557,10 @@ def register_import(*, actor: User | None, data: bytes, filename: str = "") -> d
 
     ``actor`` must handle applications of every unit named in the register (the office may import
     any unit's); None is the server's command line. Raises WorkbookRejected naming every bad cell.
-    Returns a summary: {"file", "sheet", "imported", "handling", "replied", "closed", "units"}.
+    Returns a summary: {"file", "sheet", "imported", "handling", "replied", "closed",
+    "withdrawn", "oral", "routed", "units"}: how many applications were imported, in handling,
+    replied and closed, of these how many withdrawn by the applicant, how many made orally and how
+    many routed by the unified intake, and how many each unit now handles.
     """
     if actor is not None:
         permissions.require(
@@ -400,6 +592,9 @@ def register_import(*, actor: User | None, data: bytes, filename: str = "") -> d
         "handling": stages.count(Stage.HANDLING),
         "replied": stages.count(Stage.REPLIED),
         "closed": stages.count(Stage.CLOSED),
+        "withdrawn": sum(1 for a in created if a.outcome == "withdrawn"),
+        "oral": sum(1 for a in created if a.channel == Channel.ORAL),
+        "routed": sum(1 for row in rows if row.first_unit is not None),
         "units": units,
     }
 
@@ -410,7 +605,9 @@ def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Applica
         # Register entries never had a query code; an empty digest matches no code.
         query_code_digest="",
         unit=row.unit,
+        account_unit=row.account_unit,
         channel=row.channel,
+        transcribed_by=row.transcribed_by,
         applicant_type=row.applicant_type,
         applicant_name=row.applicant_name,
         description=row.description,
@@ -418,7 +615,11 @@ def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Applica
         received_on=row.received_on,
         stage=row.stage,
         outcome=row.outcome,
+        outcome_note=row.note if row.outcome else "",
+        responsible_agency=row.responsible_agency,
+        responsible_contact=row.responsible_contact,
         replied_on=row.replied_on,
+        deferred_until=row.deferred_until,
         handler=actor,
         imported=True,
     )
@@ -426,6 +627,15 @@ def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Applica
     application.save()
     source = f"{filename}：" if filename else ""
     note = f"从登记台账导入（{source}工作表“{sheet}”第{row.row}行）"
+    if row.deferred_until is not None:
+        note += f"；延迟答复期限{row.deferred_until:%Y-%m-%d}（条例第三十五条）"
+    routed = None
+    if row.first_unit is not None and row.routed_on is not None:
+        routed = {
+            "from": row.first_unit.code,
+            "to": row.unit.code,
+            "on": row.routed_on.isoformat(),
+        }
     services.record_event(
         application,
         EventKind.IMPORTED,
@@ -438,6 +648,34 @@ def _create(actor: User | None, row: _Row, sheet: str, filename: str) -> Applica
             "row": row.row,
             "outcome": row.outcome,
             "replied_on": row.replied_on.isoformat() if row.replied_on else None,
+            # The register's 说明 is kept even for an application still in handling.
+            "note": row.note,
+            "routed": routed,
+            "deferred_until": row.deferred_until.isoformat() if row.deferred_until else None,
         },
     )
+    if row.first_unit is not None and row.routed_on is not None:
+        _route(actor, application, row.first_unit, row.routed_on)
     return application
+
+
+def _route(actor: User | None, application: Application, first: Unit, on: dt.date) -> None:
+    """Record the unified intake's routing the register names (see services.application_route:
+    the application was already created at the unit it went to, with its account unit)."""
+    Routing.objects.create(
+        application=application,
+        from_unit=first,
+        to_unit=application.unit,
+        on=on,
+        actor=actor,
+        note=ROUTING_NOTE,
+    )
+    services.record_event(
+        application,
+        EventKind.ROUTED,
+        actor,
+        on,
+        f"由{first.name}转交{application.unit.name}办理，申请编号和收到申请之日不变"
+        f"（{ROUTING_NOTE}）",
+        data={"from": first.code, "to": application.unit.code},
+    )

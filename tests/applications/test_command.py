@@ -1,5 +1,6 @@
-"""`gongkai applications overdue` and `gongkai applications recompute` (the import has its own
-module, test_register_import.py)."""
+"""`gongkai applications import`, `gongkai applications overdue` and `gongkai applications
+recompute`. What the import reads is tested cell by cell in test_register_import.py; here, the
+command line: its JSON summary, --dry-run and its one-line refusals."""
 
 from __future__ import annotations
 
@@ -15,11 +16,12 @@ from django.core.management import CommandError, call_command
 
 from gongkai import clock as statutory
 from gongkai.applications import services
-from gongkai.applications.models import Application, Channel
+from gongkai.applications.models import Application, Channel, Routing
 from gongkai.core.models import AuditEntry
 from gongkai.orgs.models import Role, Unit, User
 from gongkai.workdays import selectors as workdays
 from gongkai.workdays import services as workday_services
+from tests.applications.fixtures.registers import FULL_HEADER, ROWS, record, row, workbook
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +130,48 @@ def test_recompute_dates_the_applications_once_the_year_is_known(
         assert statutory.due_date(D(2026, 12, 17), calendar=workdays.calendar()) == D(2027, 1, 15)
         assert AuditEntry.objects.filter(action="application.recompute").count() == 1
         assert _run(capsys, "recompute")["changed"] == 0
+
+
+def test_import_prints_a_json_summary(
+    capsys: Any, tmp_path: Path, county: Unit, department: Unit, other_department: Unit
+) -> None:
+    register = [
+        *(record(cells) for cells in ROWS),
+        record(ROWS[2], 申请编号="2024-00010", 提交方式="口头", 代为填写人="李承办"),
+        record(ROWS[4], 申请编号="2024-00011", 办理结果="撤回", 答复日期="2024-04-15",
+               说明="申请人来电撤回"),
+        record(ROWS[0], 申请编号="2024-00012", 收到日期="2024-03-01", 首次收到单位="石城县人民政府",
+               转交日期="2024-03-04", 答复日期="2024-03-20"),
+    ]  # fmt: skip
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook(register, FULL_HEADER))
+    with time_machine.travel("2024-07-01 10:00 +0800", tick=False):
+        result = _run(capsys, "import", str(path), "--dry-run")
+        assert result == {
+            "file": "台账.xlsx",
+            "sheet": "台账",
+            "imported": 8,
+            "handling": 2,
+            "replied": 4,
+            "closed": 2,
+            "withdrawn": 1,
+            "oral": 1,
+            "routed": 1,
+            "units": {"县民政局": 7, "县住建局": 1},
+            "dry_run": True,
+        }
+        assert not Application.objects.exists() and not Routing.objects.exists()
+        result = _run(capsys, "import", str(path))
+        assert (result["imported"], result["routed"], result["dry_run"]) == (8, 1, False)
+        assert Application.objects.count() == 8 and Routing.objects.count() == 1
+
+        path.write_bytes(workbook([row(申请编号="2023-999", 承办单位="县教育局")]))
+        with pytest.raises(CommandError, match="工作表“台账”第3行F列：没有名为“县教育局”的单位"):
+            call_command("applications", "import", str(path))
+        oral = record(ROWS[2], 申请编号="2024-00020", 提交方式="口头提出")
+        path.write_bytes(workbook([oral], FULL_HEADER))
+        with pytest.raises(CommandError, match="第3行J列：口头提出的申请，请在“代为填写人”列填写"):
+            call_command("applications", "import", str(path))
+        assert Application.objects.count() == 8
+        with pytest.raises(CommandError, match="找不到文件"):
+            call_command("applications", "import", str(tmp_path / "none.xlsx"))

@@ -1,7 +1,9 @@
 """`gongkai applications import|overdue|recompute`: applications from the command line.
 
-- ``import FILE.xlsx`` reads an office's register (登记台账), all or nothing, and prints a JSON
-  summary; every bad cell is named by sheet, row and column.
+- ``import FILE.xlsx [--dry-run]`` reads an office's register (登记台账), all or nothing, and
+  prints a JSON summary (gongkai.applications.register.register_import: how many imported, in
+  handling, replied, closed, withdrawn, oral and routed, per unit); every bad cell is named by
+  sheet, row and column. The register's columns are register.REQUIRED and register.OPTIONAL.
 - ``overdue [--unit CODE] [--days N]`` lists the applications past their reply date and the dates
   falling due within N working days (default settings.GONGKAI_REMINDER_WORKDAYS), as JSON.
 - ``recompute`` re-runs the statutory due dates of open applications, e.g. after the office
