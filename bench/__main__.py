@@ -10,8 +10,9 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from bench import catalog_excel, clock_bench, textcheck_bench
+    from bench import annual_report, catalog_excel, clock_bench, textcheck_bench
 
+    annual_report.main()
     catalog_excel.main()
     clock_bench.main()
     textcheck_bench.main()

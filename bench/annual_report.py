@@ -1,0 +1,111 @@
+"""How fast section 三 of the annual report is computed at province scale.
+
+A province that runs one platform holds hundreds of thousands of applications (DOMAIN.md §7).
+This fills a throw-away SQLite test database with ``SIZE`` applications over three years across
+``UNITS`` units (bulk-inserted, as if imported), then times annual_report_table for the whole
+province, for one county's ~50 units and for one unit. Run with ``python -m bench``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import random
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.test.utils import setup_test_environment, teardown_test_environment
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZE = 300_000
+UNITS = 2_000
+REPEATS = 3
+
+
+def _fill() -> list[Any]:
+    from gongkai.applications import outcomes
+    from gongkai.applications.models import ApplicantType, Application, Stage
+    from gongkai.orgs.models import Unit, UnitKind
+
+    rng = random.Random(7)  # noqa: S311 - reproducible test data, not security
+    Unit.objects.bulk_create(
+        [Unit(code=f"U{n:05d}", name=f"单位{n}", kind=UnitKind.DEPARTMENT) for n in range(UNITS)]
+    )
+    units = list(Unit.objects.order_by("pk"))
+    types = list(ApplicantType.values)
+    codes = [o.code for o in outcomes.OUTCOMES]
+    start = dt.date(2023, 1, 1)
+    now = dt.datetime.now(dt.UTC)
+    # Raw inserts: the ORM's bulk_create spends about a millisecond a row building SQL here.
+    columns = (
+        "created_at, updated_at, tracking_no, query_code_digest, unit_id, account_unit_id, channel,"
+        " applicant_type, applicant_name, id_kind, id_number, contact_name, phone, email, address,"
+        " postcode, description, info_form, delivery_way, submitted_on, received_on, stage,"
+        " extended, extension_approved_by, outcome, outcome_note, replied_on, delivered_by,"
+        " fee_amount, imported, transcribed_by, responsible_agency, responsible_contact"
+    )
+    rows = []
+    for n in range(SIZE):
+        unit = units[n % UNITS]
+        received = start + dt.timedelta(days=rng.randrange(3 * 365))
+        open_ = rng.random() < 0.05
+        replied = None if open_ else received + dt.timedelta(days=rng.randrange(5, 60))
+        rows.append(
+            (now, now, f"B{n:08d}", "", unit.pk, unit.pk, "in_person", types[n % len(types)],
+             "某", "", "", "", "", "", "", "", "某", "electronic", "email", received, received,
+             Stage.HANDLING if open_ else Stage.ARCHIVED, False, "",
+             "" if open_ else codes[n % len(codes)], "", replied, "", 0, True, "", "", "")
+        )  # fmt: skip
+    marks = ", ".join(["%s"] * len(columns.split(",")))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Application._meta.db_table} ({columns}) VALUES ({marks})",  # noqa: S608 - constants only
+            rows,
+        )
+    return units
+
+
+def _time(fn: Any) -> float:
+    runs = []
+    for _ in range(REPEATS):
+        began = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - began)
+    return round(statistics.median(runs) * 1000, 1)
+
+
+def main() -> None:
+    from gongkai.applications.selectors import annual_report_table
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        began = time.perf_counter()
+        with transaction.atomic():
+            units = _fill()
+        filled = round(time.perf_counter() - began, 1)
+        county = units[:50]
+        results = {
+            "fill_s": filled,
+            "province_ms": _time(lambda: annual_report_table(2024)),
+            "county_50_units_ms": _time(lambda: annual_report_table(2024, units=county)),
+            "one_unit_ms": _time(lambda: annual_report_table(2024, units=units[:1])),
+        }
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    report = {
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "database": connection.vendor,
+        "applications": SIZE,
+        "units": UNITS,
+        "results": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "annual_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    print("annual report:", json.dumps(results))
