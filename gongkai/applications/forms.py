@@ -79,20 +79,20 @@ def unit_choices(units: Iterable[Unit]) -> list[tuple[Any, Any]]:
 
 
 def outcome_choices() -> list[tuple[Any, Any]]:
-    """The outcomes a reply may record, grouped as in the annual report (不予公开, 无法提供,
-    不予处理, 其他处理); 予以公开 and 部分公开 stand alone."""
+    """The outcomes a reply may record (outcomes.REPLY_CODES), grouped as in the annual report
+    (不予公开, 无法提供, 不予处理, 其他处理), each by its own name where several share a row of the
+    report (Outcome.choice); 予以公开 and 部分公开 stand alone."""
     choices: list[tuple[Any, Any]] = [("", _("请选择办理结果"))]
     groups: dict[str, list[tuple[str, str]]] = {}
-    for outcome in outcomes.OUTCOMES:
-        if outcome.code not in outcomes.REPLY_CODES:
-            continue
+    for code in outcomes.REPLY_CODES:
+        outcome = outcomes.BY_CODE[code]
         if not outcome.group:
-            choices.append((outcome.code, outcome.label))
+            choices.append((outcome.code, outcome.choice))
         else:
             if outcome.group not in groups:
                 groups[outcome.group] = []
                 choices.append((outcome.group, groups[outcome.group]))
-            groups[outcome.group].append((outcome.code, outcome.label))
+            groups[outcome.group].append((outcome.code, outcome.choice))
     return choices
 
 
@@ -175,11 +175,14 @@ class ApplicantForm(_Form):
 
 
 class RegisterForm(ApplicantForm):
-    """An application handed in, posted or faxed, registered by staff; the receipt date follows
-    from the channel and these dates (条例第三十一条)."""
+    """An application handed in, made orally, posted or faxed, registered by staff; the receipt
+    date follows from the channel and these dates (条例第三十一条). An oral application is
+    written down by the office that receives it, which records who did (第二十九条第一款)."""
 
     channel = forms.ChoiceField(label=_("提交方式"), choices=REGISTER_CHANNELS)
-    submitted_on = _day(_("提交日期"), initial=_today, help_text=_("当面提交的，即收到申请之日"))
+    submitted_on = _day(
+        _("提交日期"), initial=_today, help_text=_("当面提交或口头提出的，即收到申请之日")
+    )
     signed_for_on = _day(
         _("签收日期"),
         required=False,
@@ -190,9 +193,23 @@ class RegisterForm(ApplicantForm):
         required=False,
         help_text=_("平常信函或传真提交的，与申请人确认之日为收到申请之日"),
     )
+    transcribed_by = forms.CharField(
+        label=_("代为填写人"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "申请人采用书面形式确有困难、口头提出的，由受理的工作人员代为填写申请"
+            "（条例第二十九条第一款）；默认为您本人"
+        ),
+    )
+
+    def __init__(self, *args: Any, transcriber: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["transcribed_by"].initial = transcriber
 
     def receipt_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("channel", "submitted_on", "signed_for_on", "confirmed_on")]
+        names = ("channel", "submitted_on", "signed_for_on", "confirmed_on", "transcribed_by")
+        return [self[name] for name in names]
 
 
 class ApplicationFilterForm(_Form):
@@ -208,6 +225,7 @@ class ApplicationFilterForm(_Form):
         label=_("承办人"), queryset=User.objects.none(), required=False, empty_label=_("全部")
     )
     overdue = forms.BooleanField(label=_("只看已逾期的"), required=False)
+    extended = forms.BooleanField(label=_("只看已延期的"), required=False)
     within = forms.IntegerField(
         label=_("N个工作日内到期"), min_value=0, max_value=60, required=False
     )
@@ -246,22 +264,71 @@ class SupplementedForm(_Form):
     note = forms.CharField(label=_("说明"), max_length=2000, required=False)
 
 
-class TransferForm(_Form):
+class RouteForm(_Form):
+    """Pass the application to the unit responsible inside the county's unified intake (统一受理):
+    one application, which keeps its number, query code and day of receipt."""
+
     to_unit = forms.ModelChoiceField(
-        label=_("转至"), queryset=Unit.objects.none(), empty_label=_("请选择单位")
+        label=_("转交至"), queryset=Unit.objects.none(), empty_label=_("请选择承办单位")
     )
-    on = _day(_("转办日期"), initial=_today)
-    note = forms.CharField(label=_("转办理由"), max_length=2000, required=False)
+    on = _day(_("转交日期"), initial=_today)
+    note = forms.CharField(
+        label=_("转交理由"),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "转交后申请编号、查询码和收到申请之日不变，答复期限继续计算；由接收单位答复，"
+            "并计入其年度报告。"
+        ),
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["to_unit"]).queryset = units  # type: ignore[type-arg]
 
 
+class WithdrawForm(_Form):
+    on = _day(_("撤回日期"), initial=_today)
+    reason = forms.CharField(
+        label=_("撤回方式和理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("如：申请人来函撤回，或来电撤回并由承办人记录；写明申请人所说的理由"),
+    )
+
+
+class ReasonsForm(_Form):
+    on = _day(_("告知日期"), initial=_today)
+    note = forms.CharField(
+        label=_("申请数量、频次明显超过合理范围的情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeferForm(_Form):
+    on = _day(_("告知日期"), initial=_today)
+    until = _day(_("延迟答复的期限"), help_text=_("应晚于现有答复期限"))
+    reason = forms.CharField(
+        label=_("延迟答复的理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ConsultForm(_Form):
     kind = forms.ChoiceField(label=_("类型"), choices=ConsultationKind.choices)
     party = forms.CharField(label=_("征求对象"), max_length=200)
-    sent_on = _day(_("征求意见书送达日期"), initial=_today)
+    sent_on = _day(_("征求意见书发出日期"), initial=_today)
+    delivered_on = _day(
+        _("对方收到征求意见书日期"),
+        required=False,
+        help_text=_(
+            "第三方和共同制作机关的15个工作日自对方收到之日起计算；尚不知道的，收到后再记录"
+        ),
+    )
+
+
+class DeliveredForm(_Form):
+    on = _day(_("对方收到征求意见书日期"), initial=_today)
 
 
 class AnsweredForm(_Form):
@@ -272,9 +339,17 @@ class AnsweredForm(_Form):
 
 
 class ExtendForm(_Form):
+    """The approver is the signed-in reviewer (the head of the unit's 政府信息公开工作机构); the
+    name may be given when someone else records the approval."""
+
     on = _day(_("同意延期日期"), initial=_today)
-    approved_by = forms.CharField(label=_("批准人（政府信息公开工作机构负责人）"), max_length=100)
     reason = forms.CharField(label=_("延期理由"), max_length=2000)
+    approved_by = forms.CharField(
+        label=_("批准人"),
+        max_length=100,
+        required=False,
+        help_text=_("不填即为您本人（本机关政府信息公开工作机构负责人）"),
+    )
 
 
 class FeeForm(_Form):
@@ -283,6 +358,15 @@ class FeeForm(_Form):
         label=_("收费金额（元）"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2
     )
     basis = forms.CharField(label=_("收费依据"), max_length=2000)
+    received_on = _day(
+        _("申请人收到收费通知日期"),
+        required=False,
+        help_text=_("当面送达等已知道的填写；缴费期限自收到次日起20个工作日，不知道的收到后再记录"),
+    )
+
+
+class FeeReceivedForm(_Form):
+    on = _day(_("申请人收到收费通知日期"), initial=_today)
 
 
 FEE_METHODS = [
@@ -306,7 +390,25 @@ class ReplyForm(_Form):
         max_length=5000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("不予公开、部分公开和不予处理须说明理由"),
+        help_text=_(
+            "不予公开、部分公开和不予处理须说明理由；已主动公开的和要求提供公开出版物的，"
+            "写明获取的方式和途径"
+        ),
+    )
+    responsible_agency = forms.CharField(
+        label=_("负责公开该信息的行政机关"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "办理结果为“本机关不掌握相关政府信息（不属于本机关负责公开，告知负责机关）”时填写"
+            "（条例第三十六条第（五）项），其他结果不填；确实无法确定负责机关的，在说明中写明理由"
+        ),
+    )
+    responsible_contact = forms.CharField(
+        label=_("该机关的联系方式"),
+        max_length=200,
+        required=False,
+        help_text=_("如电话、地址"),
     )
 
 

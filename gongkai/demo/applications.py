@@ -4,8 +4,11 @@ Last year's register is imported from an Excel register like those offices kept 
 (seed 000 reports 18 applications in a year, mostly on major decisions and land compensation);
 this year's applications are taken through the real services, so every stage, the clock across
 holidays, overdue lists and letters can be seen: one waiting for the applicant's confirmation, one
-waiting for a supplement, one in consultation, one extended, one overdue, replies of several
-outcomes with their letters, a transfer, a lapse and a fee notice. Names and numbers are invented.
+waiting for a supplement, one in consultation (its request received by the third party), one
+extended with the consent of the unit's reviewer, one overdue, replies of several outcomes with
+their letters, one routed by the county's unified intake to the unit responsible, a lapse, a fee
+notice the applicant has received, a withdrawal, an oral application written down by the handler,
+and one given a longer period under 条例第三十五条. Names and numbers are invented.
 """
 
 from __future__ import annotations
@@ -78,6 +81,13 @@ def _back(today: dt.date, workdays: int) -> dt.date:
     return day
 
 
+def _weekday(day: dt.date) -> dt.date:
+    """The first Monday-to-Friday day from ``day``: a plausible date for an invented period."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def _register_workbook(year: int) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -135,6 +145,8 @@ def load_applications(*, units: dict[str, Unit], users: dict[str, User]) -> int:
     today = clock.today()
     register_import(actor=None, data=_register_workbook(today.year - 1), filename="demo.xlsx")
     handler, office = users["mzj_handler"], users["office"]
+    # The head of 县民政局's own 政府信息公开工作机构 approves its extensions (条例第三十三条第二款).
+    reviewer = users["mzj_reviewer"]
     mzj, zjj = units["MZJ"], units["ZJJ"]
 
     def register(number: int, what: str, workdays_ago: int, **kw: Any) -> Application:
@@ -178,6 +190,7 @@ def load_applications(*, units: dict[str, Unit], users: dict[str, User]) -> int:
         kind=ConsultationKind.THIRD_PARTY,
         party="石城县某养老服务中心",
         sent_on=_back(today, 6),
+        delivered_on=_back(today, 5),
     )
     consulting.refresh_from_db()
     letters.letter_generate(actor=handler, application=consulting, kind="consultation")
@@ -185,10 +198,9 @@ def load_applications(*, units: dict[str, Unit], users: dict[str, User]) -> int:
     extended = register(0, "近三年全县低保资金审计整改情况", 19)
     services.application_accept(actor=handler, application=extended, on=_back(today, 19))
     extended = services.application_extend(
-        actor=office,
+        actor=reviewer,
         application=extended,
         on=_back(today, 1),
-        approved_by="县政务公开办主任",
         reason="涉及多个年度档案，需调阅整理",
     )
     letters.letter_generate(actor=handler, application=extended, kind="extension")
@@ -230,16 +242,46 @@ def load_applications(*, units: dict[str, Unit], users: dict[str, User]) -> int:
         if number == 0:
             services.application_archive(actor=handler, application=done, on=_back(today, 5))
 
-    moved = register(2, "城区棚户区改造项目的补偿方案", 8)
-    services.application_transfer(
-        actor=handler,
-        application=moved,
+    # The county's unified intake (统一受理) passes it to the unit responsible before anyone
+    # answers: the same number, query code and day of receipt, counted once, at 县住建局.
+    routed = register(2, "城区棚户区改造项目的补偿方案", 8)
+    services.application_route(
+        actor=office,
+        application=routed,
         to_unit=zjj,
         on=_back(today, 7),
         note="该信息由县住建局制作保存",
     )
-    moved.refresh_from_db()
-    letters.letter_generate(actor=handler, application=moved, kind="transfer")
+
+    withdrawn = register(1, "本人低保申请的入户调查材料", 10)
+    services.application_accept(actor=handler, application=withdrawn, on=_back(today, 10))
+    services.application_withdraw(
+        actor=handler,
+        application=withdrawn,
+        on=_back(today, 3),
+        reason="申请人来电撤回：已在社区查阅到相关材料，由承办人记录",
+    )
+
+    # 条例第二十九条第一款: the applicant could not write, so the handler wrote it down.
+    register(0, "本组2026年临时救助发放名单", 2, channel=Channel.ORAL)
+
+    frequent = register(3, "2016年以来全县每一宗低保审批的全部材料", 15)
+    services.application_accept(actor=handler, application=frequent, on=_back(today, 15))
+    frequent = services.application_request_reasons(
+        actor=handler,
+        application=frequent,
+        on=_back(today, 13),
+        note="该申请人本月已就同类事项提交申请36件，数量、频次明显超过合理范围",
+    )
+    letters.letter_generate(actor=handler, application=frequent, kind="reasons")
+    frequent = services.application_defer(
+        actor=handler,
+        application=frequent,
+        on=_back(today, 8),
+        until=_weekday(today + dt.timedelta(days=45)),
+        reason="申请人说明了用于课题研究的理由，所需材料涉及多个年度的档案，需逐件检索整理",
+    )
+    letters.letter_generate(actor=handler, application=frequent, kind="deferral")
 
     lapsed = register(3, "某事项的有关材料", 40)
     services.application_request_supplement(
@@ -260,4 +302,7 @@ def load_applications(*, units: dict[str, Unit], users: dict[str, User]) -> int:
         amount=fees.per_page_fee(300),
         basis="按量计收：约300页，31—100页10元/页，101—200页20元/页，200页以上40元/页",
     )
+    # Posted; the applicant's signed receipt came back: 20 working days to pay from the next day.
+    services.application_fee_received(actor=handler, application=fee, on=_back(today, 4))
+    letters.letter_generate(actor=handler, application=fee, kind="fee")
     return Application.objects.count()

@@ -1,12 +1,13 @@
 """An application's page: metadata, the applicant (masked unless asked for, and then audited),
-the due dates in working days, the timeline, consultations, letters, and a form for every step
-its stage allows; and the step endpoints, one service call each."""
+the due dates in working days (and why one is still pending), the timeline, routings,
+consultations, letters, and a form for every step its stage allows; and the step endpoints, one
+service call each."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,19 +28,25 @@ from gongkai.applications.forms import (
     AnsweredForm,
     ConfirmForm,
     ConsultForm,
+    DeferForm,
+    DeliveredForm,
     DeliverForm,
     ExtendForm,
     FeeCalculatorForm,
     FeeForm,
+    FeeReceivedForm,
     OnForm,
+    ReasonsForm,
     ReplyForm,
+    RouteForm,
     SupplementedForm,
     SupplementForm,
-    TransferForm,
+    WithdrawForm,
 )
 from gongkai.applications.models import (
     Application,
     Consultation,
+    ConsultationKind,
     LetterKind,
     Stage,
 )
@@ -60,6 +68,8 @@ APPLICANT_LABELS = [
     ("address", gettext_lazy("通信地址")),
     ("postcode", gettext_lazy("邮政编码")),
 ]
+# Stages in which a 第三十五条 step (ask for reasons, fix a longer period) may be taken.
+REASONS_STAGES = (Stage.REGISTERED, Stage.HANDLING)
 # ------------------------------------------------------------------------------- due dates
 
 
@@ -77,32 +87,145 @@ class DueRow:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
-def _due_rows(application: Application, today: dt.date) -> list[DueRow]:
+def _day(value: dt.date | None) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def pending_reason(application: Application, consultations: Iterable[Consultation]) -> str:
+    """Why the reply date cannot be known yet although the application was received: a pause
+    whose end is not known (services.OpenPause) — an unanswered consultation of another agency
+    (条例第三十三条第三款), a request for opinions the consulted party has not yet received
+    (第三十二、三十四条 run from receipt), or a fee notice the applicant has not yet received
+    (国办函〔2020〕109号). "" when none applies.
+
+    A read of recorded facts; belongs in selectors (kept here until that module is free).
+    """
+    for consultation in consultations:
+        if consultation.answered_on is not None or consultation.reply_due is not None:
+            continue
+        if consultation.kind == ConsultationKind.OTHER_AGENCY:
+            return _("征求其他机关意见中，期限暂停计算，收到意见后计算（条例第三十三条第三款）")
+        return _("征求意见中，期限暂停计算：待记录对方收到征求意见书的日期后计算")
+    if (
+        application.fee_notice_on is not None
+        and application.fee_paid_on is None
+        and application.fee_due_on is None
+    ):
+        return _("已发出收费通知，期限暂停计算：待申请人收到收费通知后计算缴费期限")
+    return ""
+
+
+def _running_pause(application: Application, consultations: Iterable[Consultation]) -> str:
+    """A note for a due date computed on the assumption that an open pause runs to its end."""
+    if any(c.answered_on is None for c in consultations):
+        return _("征求意见中：按意见期限届满计算，收到意见后重新计算")
+    if application.stage == Stage.FEE_NOTICE:
+        return _("缴费期间不计入答复期限：按缴费期限届满计算，缴费后重新计算")
+    return ""
+
+
+def _join(*notes: str) -> str:
+    return "；".join(note for note in notes if note)
+
+
+def _reply_row(
+    application: Application, consultations: list[Consultation], today: dt.date
+) -> DueRow:
     stage = application.stage
-    rows: list[DueRow] = []
-    reply = DueRow(_("答复期限（条例第三十三条）"), application.due_on)
+    deferred = application.deferred_until is not None
+    reply = DueRow(
+        _("答复期限（条例第三十五条，延迟答复）") if deferred else _("答复期限（条例第三十三条）"),
+        application.due_on,
+    )
+    notes: list[str] = []
     if stage == Stage.AWAITING_RECEIPT:
-        reply.note = _("与申请人确认收到后开始计算")
+        notes.append(_("与申请人确认收到后开始计算"))
     elif stage == Stage.SUPPLEMENT:
         reply.due = None
-        reply.note = _("收到补正后重新计算（条例第三十条）")
+        notes.append(_("收到补正后重新计算（条例第三十条）"))
     elif application.due_on is None and application.is_open:
-        reply.note = _("期限待定：尚无相应年度的工作日历，请公开办先导入")
+        notes.append(
+            pending_reason(application, consultations)
+            or _("期限待定：尚无相应年度的工作日历，请公开办先导入")
+        )
     elif stage in selectors.CLOCK_STAGES:
         reply.days_left = selectors.workdays_left(application.due_on, on=today)
+        if not deferred:
+            notes.append(_running_pause(application, consultations))
+    elif stage == Stage.CLOSED and application.replied_on:
+        info = application.outcome_info
+        notes.append(
+            _("已于%(day)s终止办理：%(why)s")
+            % {"day": _day(application.replied_on), "why": info.choice if info else ""}
+        )
     elif application.replied_on and application.due_on:
         late = selectors.workdays_left(application.due_on, on=application.replied_on)
-        reply.note = (
+        notes.append(
             _("已于%(day)s答复，超过期限%(late)d个工作日")
-            % {"day": f"{application.replied_on:%Y-%m-%d}", "late": -late}
+            % {"day": _day(application.replied_on), "late": -late}
             if late is not None and late < 0
-            else _("已于%(day)s按期答复") % {"day": f"{application.replied_on:%Y-%m-%d}"}
+            else _("已于%(day)s按期答复") % {"day": _day(application.replied_on)}
+        )
+    if deferred:
+        statutory = services.statutory_due(application)
+        notes.append(
+            _("申请人说明的理由合理，但无法在规定期限内答复，确定延迟至该日答复")
+            + (
+                _("（原答复期限%(day)s）") % {"day": _day(statutory)}
+                if statutory is not None
+                else ""
+            )
+        )
+    elif application.reasons_requested_on is not None and application.is_open:
+        notes.append(
+            _("已于%(day)s要求申请人说明理由（条例第三十五条）")
+            % {"day": _day(application.reasons_requested_on)}
         )
     if application.extended:
-        reply.note = (reply.note + " " if reply.note else "") + _("已延期（经%(who)s同意）") % {
-            "who": application.extension_approved_by
-        }
-    rows.append(reply)
+        notes.append(_("已延期（经%(who)s同意）") % {"who": application.extension_approved_by})
+    reply.note = _join(*notes)
+    return reply
+
+
+def _fee_row(application: Application, today: dt.date) -> DueRow:
+    amount = _("信息处理费%(amount)s元") % {"amount": application.fee_amount}
+    if application.fee_due_on is None:
+        return DueRow(
+            _("缴费期限"),
+            None,
+            note=_join(
+                amount,
+                ""
+                if application.fee_paid_on
+                else _("待申请人收到收费通知后计算缴费期限（自收到次日起20个工作日）"),
+                _("已于%(day)s缴费") % {"day": _day(application.fee_paid_on)}
+                if application.fee_paid_on
+                else "",
+            ),
+        )
+    return DueRow(
+        _("缴费期限"),
+        application.fee_due_on,
+        selectors.workdays_left(application.fee_due_on, on=today)
+        if application.stage == Stage.FEE_NOTICE
+        else None,
+        _join(
+            amount,
+            _("申请人于%(day)s收到收费通知") % {"day": _day(application.fee_received_on)}
+            if application.fee_received_on
+            else "",
+            _("已于%(day)s缴费") % {"day": _day(application.fee_paid_on)}
+            if application.fee_paid_on
+            else "",
+        ),
+    )
+
+
+def _due_rows(
+    application: Application, consultations: list[Consultation], today: dt.date
+) -> list[DueRow]:
+    stage = application.stage
+    rows = [_reply_row(application, consultations, today)]
     if application.supplement_requested_on is None and stage == Stage.REGISTERED:
         rows.append(
             DueRow(
@@ -117,24 +240,26 @@ def _due_rows(application: Application, today: dt.date) -> list[DueRow]:
                 _("申请人补正期限"),
                 application.supplement_deadline,
                 note=(
-                    _("%(day)s告知补正")
-                    % {"day": f"{application.supplement_requested_on:%Y-%m-%d}"}
+                    _("%(day)s告知补正") % {"day": _day(application.supplement_requested_on)}
                     if application.supplement_requested_on
                     else ""
                 ),
             )
         )
-    if application.fee_due_on:
-        rows.append(
-            DueRow(
-                _("缴费期限"),
-                application.fee_due_on,
-                selectors.workdays_left(application.fee_due_on, on=today)
-                if stage == Stage.FEE_NOTICE
-                else None,
-                _("信息处理费%(amount)s元") % {"amount": application.fee_amount},
-            )
-        )
+    if stage == Stage.HANDLING:
+        for consultation in consultations:
+            if consultation.answered_on is None and consultation.reply_due is not None:
+                rows.append(
+                    DueRow(
+                        _("征求意见期限（%(party)s）") % {"party": consultation.party},
+                        consultation.reply_due,
+                        selectors.workdays_left(consultation.reply_due, on=today),
+                        _("自对方%(day)s收到征求意见书起15个工作日")
+                        % {"day": _day(consultation.delivered_on)},
+                    )
+                )
+    if application.fee_notice_on:
+        rows.append(_fee_row(application, today))
     return rows
 
 
@@ -148,10 +273,12 @@ def _letter_kinds(application: Application, consultations: list[Consultation]) -
         kinds.append(LetterKind.SUPPLEMENT)
     if application.extended:
         kinds.append(LetterKind.EXTENSION)
+    if application.reasons_requested_on:
+        kinds.append(LetterKind.REASONS)
+    if application.deferred_until:
+        kinds.append(LetterKind.DEFERRAL)
     if consultations:
         kinds.append(LetterKind.CONSULTATION)
-    if application.transferred_to_id:
-        kinds.append(LetterKind.TRANSFER)
     if application.fee_notice_on:
         kinds.append(LetterKind.FEE)
     info = application.outcome_info
@@ -162,33 +289,82 @@ def _letter_kinds(application: Application, consultations: list[Consultation]) -
 
 def _steps(user: User, application: Application) -> dict[str, bool]:
     """Which step forms to show: what the stage allows and the user may do."""
-    handles = permissions.can_handle_applications_of(user, application.unit)
+    unit = application.unit
+    handles = permissions.can_handle_applications_of(user, unit)
     stage = application.stage
     moves = application.can_move_to
+    asked = application.reasons_requested_on is not None
     shown = {
         "confirm": stage == Stage.AWAITING_RECEIPT,
         "accept": stage == Stage.REGISTERED,
         "supplement": moves(Stage.SUPPLEMENT) and application.supplement_requested_on is None,
         "supplemented": stage == Stage.SUPPLEMENT,
         "lapse": stage == Stage.SUPPLEMENT,
-        "transfer": moves(Stage.TRANSFERRED),
         "consult": stage == Stage.HANDLING,
+        "reasons": stage in REASONS_STAGES and not asked,
+        "defer": stage in REASONS_STAGES and asked and application.deferred_until is None,
         "fee": moves(Stage.FEE_NOTICE),
+        "fee_received": stage == Stage.FEE_NOTICE and application.fee_received_on is None,
         "fee_paid": stage == Stage.FEE_NOTICE,
-        "fee_lapse": stage == Stage.FEE_NOTICE,
+        "fee_lapse": stage == Stage.FEE_NOTICE and application.fee_due_on is not None,
         "reply": moves(Stage.REPLIED),
+        "withdraw": application.is_open,
         "deliver": moves(Stage.DELIVERED),
         "archive": moves(Stage.ARCHIVED),
     }
     steps = {name: handles and allowed for name, allowed in shown.items()}
+    steps["route"] = (
+        permissions.can_route_application(user, unit) and stage in services.OPEN_BEFORE_ANSWER
+    )
     steps["extend"] = (
-        permissions.can_approve_extension(user)
+        permissions.can_approve_extension(user, unit)
         and stage in (Stage.REGISTERED, Stage.HANDLING)
         and not application.extended
     )
     steps["answer"] = handles and stage == Stage.HANDLING
     steps["any"] = any(steps.values())
     return steps
+
+
+@dataclass
+class ConsultationRow:
+    """A consultation on the page, with its forms (each with its own element ids)."""
+
+    consultation: Consultation
+    due_note: str
+    can_deliver: bool
+    can_answer: bool
+    answer_form: AnsweredForm = field(repr=False)
+    delivered_form: DeliveredForm = field(repr=False)
+
+
+def _consultation_rows(
+    consultations: list[Consultation], steps: dict[str, bool]
+) -> list[ConsultationRow]:
+    rows = []
+    for c in consultations:
+        if c.reply_due is not None:
+            note = ""
+        elif c.kind == ConsultationKind.OTHER_AGENCY:
+            note = _("无15个工作日的期限；收到意见前期限暂停计算")
+        elif c.delivered_on is None and c.answered_on is None:
+            note = _("待对方收到征求意见书后计算")
+        else:
+            note = _("期限待定")
+        open_ = c.answered_on is None and steps["answer"]
+        rows.append(
+            ConsultationRow(
+                consultation=c,
+                due_note=note,
+                can_deliver=open_
+                and c.delivered_on is None
+                and c.kind != ConsultationKind.OTHER_AGENCY,
+                can_answer=open_,
+                answer_form=AnsweredForm(prefix="answer", auto_id=f"id_consultation{c.pk}_%s"),
+                delivered_form=DeliveredForm(prefix="delivered", auto_id=f"id_delivered{c.pk}_%s"),
+            )
+        )
+    return rows
 
 
 @dataclass
@@ -219,6 +395,10 @@ def _fee_estimate(request: HttpRequest) -> tuple[FeeCalculatorForm, FeeEstimate 
     return form, FeeEstimate(method, count, this, total, basis)
 
 
+def _route_units(application: Application) -> Any:
+    return selectors.handling_units().exclude(pk=application.unit_id)
+
+
 def _page(
     request: HttpRequest,
     application: Application,
@@ -234,39 +414,40 @@ def _page(
     fee_initial: dict[str, Any] = (
         {"amount": estimate.amount, "basis": estimate.basis} if estimate and estimate.amount else {}
     )
+    steps = _steps(user, application)
     context = {
         "application": application,
         "unit": application.unit,
+        "account_unit": (
+            application.account_unit if application.account_unit_id != application.unit_id else None
+        ),
         "applicant": [(label, applicant.get(name, "")) for name, label in APPLICANT_LABELS],
         "revealed": revealed is not None,
         "can_reveal": revealed is None and permissions.can_see_applicant_of(user, application.unit),
-        "due_rows": _due_rows(application, today),
+        "due_rows": _due_rows(application, consultations, today),
         "events": list(selectors.events_of(application)),
-        # One answer form per consultation, each with its own element ids.
-        "consultations": [
-            (c, AnsweredForm(prefix="answer", auto_id=f"id_consultation{c.pk}_%s"))
-            for c in consultations
-        ],
+        "routings": list(selectors.routings_of(application).select_related("actor")),
+        "consultations": _consultation_rows(consultations, steps),
         "letters": list(selectors.letters_of(application)),
         "letter_kinds": _letter_kinds(application, consultations),
         "can_letters": permissions.can_handle_applications_of(user, application.unit),
-        "steps": _steps(user, application),
-        "successors": list(application.transfers.all()),
+        "steps": steps,
         "forms": {
             "confirm": ConfirmForm(prefix="confirm"),
+            "route": RouteForm(prefix="route", units=_route_units(application)),
             "supplement": SupplementForm(prefix="supplement"),
             "supplemented": SupplementedForm(prefix="supplemented"),
             "lapse": OnForm(prefix="lapse"),
-            "transfer": TransferForm(
-                prefix="transfer",
-                units=selectors.handling_units().exclude(pk=application.unit_id),
-            ),
             "consult": ConsultForm(prefix="consult"),
+            "reasons": ReasonsForm(prefix="reasons"),
+            "defer": DeferForm(prefix="defer"),
             "extend": ExtendForm(prefix="extend"),
             "fee": FeeForm(prefix="fee", initial=fee_initial),
+            "fee_received": FeeReceivedForm(prefix="fee_received"),
             "fee_paid": OnForm(prefix="fee_paid"),
             "fee_lapse": OnForm(prefix="fee_lapse"),
             "reply": ReplyForm(prefix="reply"),
+            "withdraw": WithdrawForm(prefix="withdraw"),
             "deliver": DeliverForm(prefix="deliver", initial={"way": application.delivery_way}),
             "archive": OnForm(prefix="archive"),
         },
@@ -307,14 +488,24 @@ def applicant_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 # ------------------------------------------------------------------------------- steps
 
 
+def _no_kwargs(application: Application) -> dict[str, Any]:
+    return {}
+
+
+def _nothing(result: Any) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True)
 class Step:
     """One step: the form it reads (its prefix is the step's name), the service it calls and
-    what to say when it is done."""
+    what to say when it is done (``done`` may name what ``details`` takes from the result)."""
 
     form: type[forms.Form]
     call: Callable[..., Any]
     done: Promise
+    form_kwargs: Callable[[Application], dict[str, Any]] = _no_kwargs
+    details: Callable[[Any], dict[str, Any]] = _nothing
 
 
 STEPS: dict[str, Step] = {
@@ -324,6 +515,13 @@ STEPS: dict[str, Step] = {
         gettext_lazy("已确认收到申请，答复期限自确认之日起计算。"),
     ),
     "accept": Step(AcceptForm, services.application_accept, gettext_lazy("已受理，开始办理。")),
+    "route": Step(
+        RouteForm,
+        services.application_route,
+        gettext_lazy("已转交%(unit)s办理；申请编号、查询码和收到申请之日不变。"),
+        form_kwargs=lambda application: {"units": _route_units(application)},
+        details=lambda application: {"unit": application.unit.name},
+    ),
     "supplement": Step(
         SupplementForm,
         services.application_request_supplement,
@@ -344,6 +542,16 @@ STEPS: dict[str, Step] = {
         services.application_consult,
         gettext_lazy("已记录征求意见，征求意见期间不计入答复期限。"),
     ),
+    "reasons": Step(
+        ReasonsForm,
+        services.application_request_reasons,
+        gettext_lazy("已记录要求申请人说明理由（条例第三十五条）。"),
+    ),
+    "defer": Step(
+        DeferForm,
+        services.application_defer,
+        gettext_lazy("已确定延迟答复的期限（条例第三十五条），答复期限已更新。"),
+    ),
     "extend": Step(
         ExtendForm, services.application_extend, gettext_lazy("已延期答复，答复期限已更新。")
     ),
@@ -352,6 +560,11 @@ STEPS: dict[str, Step] = {
         services.application_fee_notice,
         gettext_lazy("已记录收费通知，缴费期间不计入答复期限。"),
     ),
+    "fee_received": Step(
+        FeeReceivedForm,
+        services.application_fee_received,
+        gettext_lazy("已记录申请人收到收费通知，缴费期限自次日起20个工作日。"),
+    ),
     "fee_paid": Step(OnForm, services.application_fee_paid, gettext_lazy("已记录缴费，继续办理。")),
     "fee_lapse": Step(
         OnForm,
@@ -359,26 +572,39 @@ STEPS: dict[str, Step] = {
         gettext_lazy("申请人逾期未缴费，已不再处理该申请。"),
     ),
     "reply": Step(ReplyForm, services.application_reply, gettext_lazy("已记录答复。")),
+    "withdraw": Step(
+        WithdrawForm,
+        services.application_withdraw,
+        gettext_lazy("已记录申请人撤回申请，不再处理（计入“其他处理”）。"),
+    ),
     "deliver": Step(DeliverForm, services.application_deliver, gettext_lazy("已记录送达。")),
     "archive": Step(OnForm, services.application_archive, gettext_lazy("已归档。")),
 }
 
 
+def _back(user: User, application: Application) -> HttpResponse:
+    """Back to the application's page, or to the list when the step took the application out of
+    the user's units (a routing)."""
+    if selectors.applications_visible_to(user).filter(pk=application.pk).exists():
+        return redirect(detail_url(application))
+    return redirect(reverse("applications:list"))
+
+
 def _run(request: HttpRequest, application: Application, step: Step, name: str) -> HttpResponse:
     user = staff_user(request)
-    form = step.form(request.POST, prefix=name)
+    form = step.form(request.POST, prefix=name, **step.form_kwargs(application))
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect(detail_url(application))
     try:
-        step.call(actor=user, application=application, **form.cleaned_data)
+        result = step.call(actor=user, application=application, **form.cleaned_data)
     except AccessDenied as err:
         raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
-    else:
-        messages.success(request, str(step.done))
-    return redirect(detail_url(application))
+        return redirect(detail_url(application))
+    messages.success(request, str(step.done) % step.details(result))
+    return _back(user, application)
 
 
 def _step_view(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
@@ -396,48 +622,50 @@ def _step_view(name: str) -> Callable[[HttpRequest, int], HttpResponse]:
 
 confirm = _step_view("confirm")
 accept = _step_view("accept")
+route = _step_view("route")
 supplement = _step_view("supplement")
 supplemented = _step_view("supplemented")
 lapse = _step_view("lapse")
 consult = _step_view("consult")
+request_reasons = _step_view("reasons")
+defer = _step_view("defer")
 extend = _step_view("extend")
 fee_notice = _step_view("fee")
+fee_received = _step_view("fee_received")
 fee_paid = _step_view("fee_paid")
 fee_lapse = _step_view("fee_lapse")
 reply = _step_view("reply")
+withdraw = _step_view("withdraw")
 deliver = _step_view("deliver")
 archive = _step_view("archive")
 
 
-@login_required
-@require_POST
-def transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    """Pass the application to the unit that holds the information; the new unit's application
-    gets its own number and clock (the applicant keeps the query code)."""
+def _consultation_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    prefix: str,
+    call: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
     user = staff_user(request)
-    application = visible_application(request, pk)
-    form = TransferForm(
-        request.POST,
-        prefix="transfer",
-        units=selectors.handling_units().exclude(pk=application.unit_id),
-    )
+    try:
+        consultation = selectors.consultation_visible_to(user, pk)
+    except (Application.DoesNotExist, Consultation.DoesNotExist):
+        raise Http404(_("没有找到该征求意见记录。")) from None
+    application = consultation.application
+    form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect(detail_url(application))
     try:
-        successor = services.application_transfer(
-            actor=user, application=application, **form.cleaned_data
-        )
+        call(actor=user, consultation=consultation, **form.cleaned_data)
     except AccessDenied as err:
         raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
     else:
-        messages.success(
-            request,
-            _("已转至%(unit)s办理，新申请编号%(number)s。")
-            % {"unit": successor.unit.name, "number": successor.tracking_no},
-        )
+        messages.success(request, done % {"party": consultation.party})
     return redirect(detail_url(application))
 
 
@@ -445,24 +673,26 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def consultation_answered(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a consulted party's answer (or that its time ran out)."""
-    user = staff_user(request)
-    try:
-        consultation = selectors.consultation_visible_to(user, pk)
-    except (Application.DoesNotExist, Consultation.DoesNotExist):
-        raise Http404(_("没有找到该征求意见记录。")) from None
-    application = consultation.application
-    form = AnsweredForm(request.POST, prefix="answer")
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect(detail_url(application))
-    try:
-        services.application_consultation_answered(
-            actor=user, consultation=consultation, **form.cleaned_data
-        )
-    except AccessDenied as err:
-        raise denied(err) from err
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
-        messages.success(request, _("已记录%(party)s的意见。") % {"party": consultation.party})
-    return redirect(detail_url(application))
+    return _consultation_step(
+        request,
+        pk,
+        AnsweredForm,
+        "answer",
+        services.application_consultation_answered,
+        _("已记录%(party)s的意见。"),
+    )
+
+
+@login_required
+@require_POST
+def consultation_delivered(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the day the consulted party received the request for opinions; its 15 working
+    days (条例第三十二、三十四条) run from it."""
+    return _consultation_step(
+        request,
+        pk,
+        DeliveredForm,
+        "delivered",
+        services.application_consultation_delivered,
+        _("已记录%(party)s收到征求意见书的日期，意见期限已计算。"),
+    )

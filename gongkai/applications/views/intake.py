@@ -1,5 +1,5 @@
-"""Staff register applications that came in person, by post or by fax (登记), and import the
-registers kept before gongkai (登记台账)."""
+"""Staff register applications that came in person, orally, by post or by fax (登记), and import
+the registers kept before gongkai (登记台账)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.applications import register, selectors, services
 from gongkai.applications.forms import RegisterForm, RegisterImportForm
+from gongkai.applications.models import Channel
 from gongkai.applications.views.access import denied, detail_url
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
@@ -31,13 +32,14 @@ def registrable_units(user: User) -> list[Unit]:
 
 @login_required
 def application_register(request: HttpRequest) -> HttpResponse:
-    """Register an application handed in, posted or faxed; its receipt date follows
-    条例第三十一条. The applicant's query code is shown once, to be given to them."""
+    """Register an application handed in, made orally (written down by the signed-in user or the
+    colleague named, 条例第二十九条第一款), posted or faxed; its receipt date follows 条例第三十一条.
+    The applicant's query code is shown once, to be given to them."""
     user = staff_user(request)
     units = registrable_units(user)
     if not units:
         raise PermissionDenied(_("只有承办人或县政务公开办可以登记政府信息公开申请。"))
-    form = RegisterForm(request.POST or None, units=units)
+    form = RegisterForm(request.POST or None, units=units, transcriber=str(user))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -51,6 +53,9 @@ def application_register(request: HttpRequest) -> HttpResponse:
                     submitted_on=data["submitted_on"],
                     signed_for_on=data["signed_for_on"],
                     confirmed_on=data["confirmed_on"],
+                    transcribed_by=data["transcribed_by"]
+                    if data["channel"] == Channel.ORAL
+                    else "",
                 )
             except AccessDenied as err:
                 raise denied(err) from err

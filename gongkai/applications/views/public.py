@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from gongkai.applications import selectors, services
 from gongkai.applications.forms import ApplicantForm, TrackForm
 from gongkai.applications.models import Application, Stage
+from gongkai.applications.views.detail import pending_reason
 from gongkai.core.errors import GongkaiError
 
 # The number and code of a just-submitted application, kept in the session until shown once.
@@ -50,8 +51,9 @@ class PublicStatus:
     replied_on: dt.date | None
     delivered_on: dt.date | None
     events: list[PublicEvent]
-    transferred_to: str
-    successor: str
+    deferred: bool
+    # The unit the county's unified intake passed the application to ("" when never routed).
+    routed_to: str
 
 
 def public_status(application: Application) -> PublicStatus:
@@ -65,11 +67,13 @@ def public_status(application: Application) -> PublicStatus:
         due_on, note = None, _("自收到补正申请之日起重新计算")
     elif due_on is None and application.is_open:
         note = _("期限待定")
+        if pending_reason(application, application.consultations.all()):
+            note = _("征求意见或等待缴费期间不计入答复期限，期限待定")
     info = application.outcome_info
     outcome = ""
     if info is not None and stage in ANSWERED_STAGES:
-        outcome = f"{info.group}：{info.label}" if info.group else info.label
-    successor = application.transfers.order_by("pk").first()
+        outcome = f"{info.group}：{info.choice}" if info.group else info.choice
+    routed = application.routings.exists()
     return PublicStatus(
         tracking_no=application.tracking_no,
         unit=application.unit.name,
@@ -86,8 +90,8 @@ def public_status(application: Application) -> PublicStatus:
         events=[
             PublicEvent(e.get_kind_display(), e.on) for e in selectors.public_events(application)
         ],
-        transferred_to=application.transferred_to.name if application.transferred_to else "",
-        successor=successor.tracking_no if successor else "",
+        deferred=application.deferred_until is not None,
+        routed_to=application.unit.name if routed else "",
     )
 
 

@@ -37,6 +37,19 @@ class QueueRow:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
+@dataclass
+class ReminderRow:
+    """A reminder (selectors.Reminder) with the working days past its date, for the template:
+    an online application awaiting confirmation is dated from its submission, so it is past."""
+
+    reminder: selectors.Reminder
+
+    @property
+    def days_past(self) -> int:
+        left = self.reminder.days_left
+        return -left if left is not None and left < 0 else 0
+
+
 def _rows(applications: list[Application]) -> list[QueueRow]:
     today = clock.today()
     cal = calendar()
@@ -53,8 +66,10 @@ def _rows(applications: list[Application]) -> list[QueueRow]:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
-    """The applications the user may see, filtered by stage, unit, handler, overdue or due within
-    N working days, 25 a page; above them the reminders of the coming working days."""
+    """The applications the user may see, filtered by stage, unit, handler, extended, overdue or
+    due within N working days, 25 a page; above them the reminders of the coming working days
+    (which include online applications still waiting for receipt confirmation). The office sees
+    every unit's extensions here, though only each unit's reviewer approves them."""
     user = staff_user(request)
     today = clock.today()
     form = ApplicationFilterForm(
@@ -72,6 +87,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
             found = found.filter(unit=data["unit"])
         if data["handler"]:
             found = found.filter(handler=data["handler"])
+        if data["extended"]:
+            found = found.filter(extended=True)
         if data["overdue"]:
             found = selectors.overdue(found, on=today)
         if data["within"] is not None:
@@ -85,19 +102,28 @@ def application_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     days = settings.GONGKAI_REMINDER_WORKDAYS
     visible = selectors.applications_visible_to(user)
-    reminders = selectors.reminders(visible, on=today, days=days)
+    horizon = selectors.reminder_horizon(days, on=today)
+    reminders = selectors.reminders(visible, on=today, days=days) if horizon else []
+    # Every online application awaiting confirmation is among the reminders (dated from its
+    # submission), so they are counted without another query while the calendar is known.
+    awaiting_count = (
+        sum(1 for r in reminders if r.application.stage == Stage.AWAITING_RECEIPT)
+        if horizon
+        else visible.filter(stage=Stage.AWAITING_RECEIPT).count()
+    )
     context = {
         "form": form,
         "page": page,
         "rows": _rows(list(page.object_list)),
         "query": query.urlencode(),
         "reminders": reminders,
+        "reminder_rows": [ReminderRow(r) for r in reminders],
         "reminder_days": days,
-        "reminders_unknown": selectors.reminder_horizon(days, on=today) is None,
+        "reminders_unknown": horizon is None,
         "unknown_year_message": unknown_year_message(today.year + 1),
         "horizon_unknown": horizon_unknown,
         "overdue_count": selectors.overdue(visible, on=today).count(),
-        "awaiting_count": visible.filter(stage=Stage.AWAITING_RECEIPT).count(),
+        "awaiting_count": awaiting_count,
         "can_register": _can_register(user),
         "can_manage_templates": permissions.can_manage_letter_templates(user),
     }

@@ -40,3 +40,12 @@ def other_handler(other_department: Unit) -> User:
     user: User = UserFactory(username="zjj_handler", full_name="赵承办")
     MembershipFactory(user=user, unit=other_department, role=Role.HANDLER)
     return user
+
+
+@pytest.fixture
+def unit_reviewer(department: Unit) -> User:
+    """The department's reviewer (审核人): the head of its 政府信息公开工作机构, who approves
+    extensions (条例第三十三条第二款)."""
+    user: User = UserFactory(username="mzj_head", full_name="张主任")
+    MembershipFactory(user=user, unit=department, role=Role.REVIEWER)
+    return user

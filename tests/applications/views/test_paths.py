@@ -1,5 +1,5 @@
 """Staff take applications through every path on the pages — 补正 then supplement, lapse,
-transfer, consultation, extension, fee, each outcome — with the due dates pinned across the
+consultation, extension, fee, each outcome — with the due dates pinned across the
 National Day 2024 and Spring Festival 2025 holidays and their make-up working days.
 
 The 2024 calendar: Sunday 09-29 and Saturday 10-12 are make-up working days, 10-01..10-07 off.
@@ -101,11 +101,18 @@ def test_supplement_consultation_fee_reply_deliver_archive_across_national_day(
 
     day("2024-10-15")
     html = step(
-        client, "consult", application, kind="third_party", party="某物业公司", sent_on="2024-10-15"
+        client,
+        "consult",
+        application,
+        kind="third_party",
+        party="某物业公司",
+        sent_on="2024-10-15",
+        delivered_on="2024-10-15",
     )
     assert "征求意见期间不计入答复期限" in html
     consultation = application.consultations.get()
-    # The third party has 15 working days: 11-05.
+    # Handed over the day it was sent: the third party has 15 working days from then, 11-05
+    # (条例第三十二条: 自收到征求意见书之日起15个工作日内).
     assert consultation.reply_due == D(2024, 11, 5)
 
     day("2024-10-18")
@@ -126,11 +133,17 @@ def test_supplement_consultation_fee_reply_deliver_archive_across_national_day(
     assert "共150页，应收1700元" in html
     assert 'name="fee-amount" value="1700"' in html
     html = step(
-        client, "fee", application, on="2024-10-21", amount="1700", basis="按量计收：共150页"
+        client,
+        "fee",
+        application,
+        on="2024-10-21",
+        amount="1700",
+        basis="按量计收：共150页",
+        received_on="2024-10-21",
     )
     fresh = _fresh(application)
     assert fresh.stage == Stage.FEE_NOTICE
-    # 20 working days to pay: 11-18.
+    # Handed to the applicant on 10-21: 20 working days from the next day, 11-18.
     assert fresh.fee_due_on == D(2024, 11, 18)
 
     day("2024-10-23")
@@ -171,12 +184,12 @@ def test_supplement_consultation_fee_reply_deliver_archive_across_national_day(
         EventKind.ARCHIVED,
     ]
     # Nothing more can happen to an archived application: no step form is offered.
-    for name in ("reply", "deliver", "archive", "transfer"):
+    for name in ("reply", "deliver", "archive", "route", "withdraw"):
         assert reverse(f"applications:{name}", args=[application.pk]) not in html
 
 
 def test_consultation_and_extension_across_spring_festival(
-    client: Client, handler: User, office: User, department: Unit, day: Any
+    client: Client, handler: User, office: User, unit_reviewer: User, department: Unit, day: Any
 ) -> None:
     day("2025-01-24")
     application, _code = register(handler, department, D(2025, 1, 24))
@@ -195,7 +208,13 @@ def test_consultation_and_extension_across_spring_festival(
 
     day("2025-02-05")
     step(
-        client, "consult", application, kind="third_party", party="某科技公司", sent_on="2025-02-05"
+        client,
+        "consult",
+        application,
+        kind="third_party",
+        party="某科技公司",
+        sent_on="2025-02-05",
+        delivered_on="2025-02-05",
     )
     consultation = application.consultations.get()
     assert consultation.reply_due == D(2025, 2, 25)
@@ -210,19 +229,25 @@ def test_consultation_and_extension_across_spring_festival(
     assert _fresh(application).due_on == D(2025, 3, 6)
 
     day("2025-02-20")
-    # A handler cannot approve an extension: the head of the disclosure office does.
-    response = client.post(
-        reverse("applications:extend", args=[application.pk]),
-        {"extend-on": "2025-02-20", "extend-approved_by": "张主任", "extend-reason": "涉及面广"},
-    )
-    assert response.status_code == 403
-    assert "延期答复须经政府信息公开工作机构负责人同意" in response.content.decode()
-    client.force_login(office)
+    # 条例第三十三条第二款: the head of the unit's own 政府信息公开工作机构 approves — its reviewer,
+    # not the handler, and not the county office (the 主管部门 of 第三条) for a department.
+    refusal = "延期答复须经本机关政府信息公开工作机构负责人同意，请由本单位的审核人批准。"
+    for user in (handler, office):
+        client.force_login(user)
+        html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+        assert reverse("applications:extend", args=[application.pk]) not in html
+        response = client.post(
+            reverse("applications:extend", args=[application.pk]),
+            {"extend-on": "2025-02-20", "extend-reason": "涉及面广"},
+        )
+        assert response.status_code == 403
+        assert refusal in response.content.decode()
+    assert not _fresh(application).extended
+    client.force_login(unit_reviewer)
     html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     assert reverse("applications:extend", args=[application.pk]) in html
-    html = step(
-        client, "extend", application, on="2025-02-20", approved_by="张主任", reason="涉及面广"
-    )
+    # The approver is the signed-in reviewer: the form no longer asks for a name.
+    html = step(client, "extend", application, on="2025-02-20", reason="涉及面广")
     assert "已延期答复" in html
     # 40 working days with the consultation's five not counted: Thursday 04-03.
     assert _fresh(application).due_on == D(2025, 4, 3)
@@ -230,8 +255,14 @@ def test_consultation_and_extension_across_spring_festival(
         D(2025, 1, 24), pauses=[(D(2025, 2, 5), D(2025, 2, 10))], extended=True, calendar=cal
     ) == D(2025, 4, 3)
     assert "已延期（经张主任同意）" in html
-    html = step(client, "extend", application, on="2025-02-20", approved_by="张主任", reason="再延")
+    assert _fresh(application).extension_approved_by == "张主任"
+    html = step(client, "extend", application, on="2025-02-20", reason="再延")
     assert "答复期限只能延长一次。" in html
+    # The office still sees every extension: the list's filter.
+    client.force_login(office)
+    response = client.get(reverse("applications:list"), {"extended": "on"})
+    assert [row.application for row in response.context["rows"]] == [application]
+    assert "已延期" in response.content.decode()
 
     client.force_login(handler)
     day("2025-03-20")
@@ -278,47 +309,6 @@ def test_no_supplement_in_time_lapses(
     assert _fresh(application).stage == Stage.ARCHIVED
 
 
-def test_transfer_to_another_unit(
-    client: Client,
-    handler: User,
-    other_handler: User,
-    department: Unit,
-    other_department: Unit,
-    day: Any,
-) -> None:
-    day("2024-09-27")
-    application, _code = register(handler, department, D(2024, 9, 27))
-    client.force_login(handler)
-    day("2024-09-30")
-    html = step(
-        client,
-        "transfer",
-        application,
-        to_unit=str(other_department.pk),
-        on="2024-09-30",
-        note="住房信息由县住建局掌握",
-    )
-    successor = Application.objects.get(transferred_from=application)
-    assert f"已转至县住建局办理，新申请编号{successor.tracking_no}" in html
-    assert _fresh(application).stage == Stage.TRANSFERRED
-    # The successor is received on the transfer day, Monday 09-30: due 11-01.
-    assert successor.received_on == D(2024, 9, 30)
-    assert successor.due_on == D(2024, 11, 1)
-    # Each unit sees its own application only.
-    assert client.get(reverse("applications:detail", args=[successor.pk])).status_code == 404
-    client.force_login(other_handler)
-    assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
-    html = client.get(reverse("applications:detail", args=[successor.pk])).content.decode()
-    assert "转办来源" in html and application.tracking_no in html
-    step(client, "accept", successor)
-    day("2024-10-31")
-    step(client, "reply", successor, on="2024-10-31", outcome="grant")
-    assert _fresh(successor).stage == Stage.REPLIED
-    client.force_login(handler)
-    step(client, "archive", application, on="2024-10-31")
-    assert _fresh(application).stage == Stage.ARCHIVED
-
-
 @pytest.mark.parametrize(
     "outcome", [code for code in outcomes.REPLY_CODES if code != "still_unclear"]
 )
@@ -333,8 +323,9 @@ def test_each_outcome_is_recorded(
     # The reply form offers the taxonomy grouped as in the annual report.
     for group in ("不予公开", "无法提供", "不予处理", "其他处理"):
         assert f'<optgroup label="{group}">' in html
-    assert f'<option value="{outcome}">{info.label}</option>' in html
-    assert '<option value="lapsed">' not in html and '<option value="fee_unpaid">' not in html
+    assert f'<option value="{outcome}">{info.choice}</option>' in html
+    for closing in outcomes.CLOSING_CODES:
+        assert f'<option value="{closing}">' not in html
     step(client, "accept", application)
     day("2024-10-29")
     html = step(client, "reply", application, on="2024-10-29", outcome=outcome, note="依据条例")
@@ -344,7 +335,7 @@ def test_each_outcome_is_recorded(
         outcome,
         D(2024, 10, 29),
     )
-    assert info.label in html
+    assert info.choice in html
     assert "已于2024-10-29按期答复" in html
 
 
@@ -386,6 +377,15 @@ def test_unpaid_fee_closes_after_20_working_days(
     ).content.decode()
     assert "本月第12件申请，本件应收100元，本月累计200元" in html
     step(client, "fee", application, on="2024-10-08", amount="100", basis="按件计收")
+    # Sent by post: the 20 working days to pay wait for the day the applicant receives it.
+    assert _fresh(application).fee_due_on is None
+    html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
+    assert "待申请人收到收费通知后计算缴费期限" in html
+    assert reverse("applications:fee_lapse", args=[application.pk]) not in html
+    html = step(client, "fee_received", application, on="2024-10-08")
+    assert "已记录申请人收到收费通知" in html
+    assert reverse("applications:fee_received", args=[application.pk]) not in html
+    # Received 10-08: 20 working days from the next day (Saturday 10-12 worked), 11-04.
     assert _fresh(application).fee_due_on == D(2024, 11, 4)
     day("2024-11-04")
     html = step(client, "fee_lapse", application, on="2024-11-04")
@@ -427,9 +427,20 @@ def test_steps_the_stage_does_not_allow_are_refused_with_a_message(
     step(client, "accept", application)
     html = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
     # Only the steps a handling application allows are offered.
-    for name in ("consult", "transfer", "fee", "reply"):
+    for name in ("consult", "route", "reasons", "fee", "reply", "withdraw"):
         assert reverse(f"applications:{name}", args=[application.pk]) in html
-    for name in ("deliver", "archive", "confirm", "accept", "supplemented", "lapse", "fee_paid"):
+    for name in (
+        "deliver",
+        "archive",
+        "confirm",
+        "accept",
+        "supplemented",
+        "lapse",
+        "fee_paid",
+        "fee_received",
+        "defer",
+        "extend",
+    ):
         assert reverse(f"applications:{name}", args=[application.pk]) not in html
     events = application.events.count()
     refusals = [
@@ -441,10 +452,17 @@ def test_steps_the_stage_does_not_allow_are_refused_with_a_message(
         ("reply", {"on": "2024-09-27", "outcome": "secret"}, "须说明理由"),
         ("reply", {"on": "2024-09-28", "outcome": "grant"}, "答复日期不能晚于今天"),
         (
-            "transfer",
+            "route",
             {"to_unit": str(department.pk), "on": "2024-09-27"},
-            "转至：选择一个有效的选项",
+            "转交至：选择一个有效的选项",
         ),
+        (
+            "defer",
+            {"on": "2024-09-27", "until": "2024-12-31", "reason": "x"},
+            "应先要求申请人说明理由",
+        ),
+        ("fee_received", {"on": "2024-09-27"}, "该申请没有待缴的收费通知"),
+        ("withdraw", {"on": "2024-09-27", "reason": " "}, "撤回方式和理由：这个字段是必填项"),
         ("reply", {"outcome": "grant"}, "答复日期：这个字段是必填项"),
     ]
     for name, fields, message in refusals:

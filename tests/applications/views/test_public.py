@@ -190,21 +190,46 @@ def test_the_status_shows_the_outcome_but_no_notes_or_names(
         assert label in html
 
 
-def test_a_transferred_application_points_to_its_successor(
+def test_a_routed_application_keeps_its_number_and_says_who_handles_it(
     client: Client, department: Unit, other_department: Unit, handler: User, time_machine: Any
 ) -> None:
     application, code = register(handler, department, dt.date(2024, 9, 27))
     time_machine.move_to("2024-09-30 09:00 +0800", tick=False)
-    successor = services.application_transfer(
-        actor=handler, application=application, to_unit=other_department, on=dt.date(2024, 9, 30)
+    services.application_route(
+        actor=handler,
+        application=application,
+        to_unit=other_department,
+        on=dt.date(2024, 9, 30),
+        note="内部分办理由",
     )
     html = _track(client, application.tracking_no, code).content.decode()
-    assert "已转办" in html
-    assert f"转至{other_department.name}办理，新的申请编号为{successor.tracking_no}" in html
-    html = _track(client, successor.tracking_no, code).content.decode()
+    assert (
+        "您的申请已转交县住建局办理。申请编号、查询码和收到申请之日不变，答复期限继续计算。" in html
+    )
     assert "县住建局" in html and "已登记" in html
-    assert "2024-11-01" in html
-    assert application.events.filter(kind=EventKind.TRANSFERRED).exists()
+    # Received Friday 09-27: the reply is still due 10-30, not counted afresh.
+    assert "2024-09-27" in html and "2024-10-30" in html
+    assert "转交承办单位" in html
+    assert "内部分办理由" not in html  # a staff note
+    assert application.events.filter(kind=EventKind.ROUTED).exists()
+
+
+def test_a_deferred_or_paused_application_says_why(
+    client: Client, department: Unit, handler: User, time_machine: Any
+) -> None:
+    application, code = register(handler, department, dt.date(2024, 9, 27))
+    services.application_accept(actor=handler, application=application)
+    time_machine.move_to("2024-10-08 09:00 +0800", tick=False)
+    services.application_consult(
+        actor=handler,
+        application=application,
+        kind="other_agency",
+        party="县财政局",
+        sent_on=dt.date(2024, 10, 8),
+    )
+    html = _track(client, application.tracking_no, code).content.decode()
+    assert "征求意见或等待缴费期间不计入答复期限，期限待定" in html
+    assert "县财政局" not in html
 
 
 def test_track_form_needs_both_fields(client: Client) -> None:

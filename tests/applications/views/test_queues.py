@@ -13,7 +13,7 @@ from django.urls import reverse
 from gongkai.applications import services
 from gongkai.applications.models import Application
 from gongkai.orgs.models import Unit, User
-from tests.applications.views.inputs import register
+from tests.applications.views.inputs import APPLICANT, register
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -159,3 +159,23 @@ def test_report_page_shows_section_three(
         row["name"]: row["values"] for row in response.context["table"]["rows"] if row["values"]
     }
     assert numbers["本年新收政府信息公开申请数量"]["总计"] == 4  # the department's own
+
+
+def test_online_applications_awaiting_confirmation_are_reminded(
+    client: Client, handler: User, department: Unit, time_machine: Any
+) -> None:
+    # Submitted on Thursday 10-24; by Monday 10-28 two working days have passed unconfirmed
+    # (条例第三十一条第（三）项: the clock has not started until both sides confirm).
+    time_machine.move_to("2024-10-24 10:00 +0800", tick=False)
+    application, _code = services.application_submit_online(
+        unit=department, values={**APPLICANT, "delivery_way": "email", "email": "a@example.cn"}
+    )
+    time_machine.move_to("2024-10-28 10:00 +0800", tick=False)
+    client.force_login(handler)
+    response = client.get(reverse("applications:list"))
+    html = response.content.decode()
+    reminders = [(r.application, r.what, r.due, r.days_left) for r in response.context["reminders"]]
+    assert reminders == [(application, "确认收到网上申请（提交于该日）", D(2024, 10, 24), -2)]
+    assert "确认收到网上申请（提交于该日）" in html
+    assert "已过2个工作日" in html
+    assert "待确认收到的网上申请（1件）" in html

@@ -142,3 +142,55 @@ def test_only_handlers_and_the_office_register(
     response = _register(client, other_department, submitted_on="2024-10-08")
     assert response.status_code == 302, response.context["form"].errors
     assert Application.objects.get().unit == other_department
+
+
+def test_an_oral_application_is_written_down_and_says_by_whom(
+    client: Client, handler: User, department: Unit
+) -> None:
+    client.force_login(handler)
+    html = client.get(reverse("applications:register")).content.decode()
+    # 条例第二十九条第一款: the office writes an oral application down; by default the signed-in
+    # user did.
+    assert f'<option value="{Channel.ORAL}">口头提出（代为填写）</option>' in html
+    assert 'name="transcribed_by" value="李承办"' in html
+    response = _register(
+        client, department, channel=Channel.ORAL, submitted_on="2024-10-08", transcribed_by=""
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    # Received the day it was made, as if handed in: due 20 working days later (10-12 worked).
+    assert (application.channel, application.received_on, application.due_on) == (
+        Channel.ORAL,
+        dt.date(2024, 10, 8),
+        dt.date(2024, 11, 4),
+    )
+    assert application.transcribed_by == "李承办"
+    page = client.get(response["Location"]).content.decode()
+    assert "申请人口头提出，由李承办代为填写（条例第二十九条第一款）" in page
+    assert application.events.get().note == (
+        "申请人口头提出，由李承办代为填写（条例第二十九条第一款）"
+    )
+
+
+def test_a_colleague_may_be_named_and_only_oral_applications_keep_the_name(
+    client: Client, handler: User, department: Unit
+) -> None:
+    client.force_login(handler)
+    _register(
+        client,
+        department,
+        channel=Channel.ORAL,
+        submitted_on="2024-10-08",
+        transcribed_by="周办事员",
+    )
+    _register(
+        client,
+        department,
+        channel=Channel.IN_PERSON,
+        submitted_on="2024-10-08",
+        transcribed_by="李承办",
+    )
+    oral, in_person = Application.objects.order_by("pk")
+    assert (oral.transcribed_by, in_person.transcribed_by) == ("周办事员", "")
+    page = client.get(reverse("applications:detail", args=[in_person.pk])).content.decode()
+    assert "代为填写" not in page.split('id="meta-heading"')[1].split("</table>")[0]
