@@ -437,7 +437,9 @@ class RegisterImportForm(_Form):
     file = forms.FileField(
         label=_("登记台账（.xlsx）"),
         help_text=_(
-            "表头须包括：申请编号、收到日期、申请人类型、申请人、申请内容、承办单位、办理结果、答复日期；可有提交方式。"
+            "表头须包括：申请编号、收到日期、申请人类型、申请人、申请内容、承办单位、办理结果、答复日期；"
+            "可有提交方式、代为填写人、说明、负责公开的机关、负责机关联系方式、首次收到单位、转交日期、"
+            "延迟答复期限。"
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )

@@ -138,6 +138,7 @@ LETTER_FIELDS: dict[str, str] = {
     "contact_phone": "联系电话",
     "due_on": "答复期限（延期的为延长后的期限，确定延迟答复期限的为该期限）",
     "due_on_before_extension": "延期前的答复期限",
+    "due_on_after_extension": "延期后的答复期限（条例第三十三条第二款）",
     "extension_reason": "延期理由",
     "supplement_requested_on": "补正告知日期",
     "supplement_items": "需要补正的事项",
@@ -196,6 +197,7 @@ class _Facts:
     handler: str = ""
     due_on: dt.date | None = None
     due_on_before_extension: dt.date | None = None
+    due_on_after_extension: dt.date | None = None
     extension_reason: str = ""
     supplement_requested_on: dt.date | None = None
     supplement_items: str = ""
@@ -361,6 +363,7 @@ def _context(facts: _Facts, *, kind: str, on: dt.date) -> dict[str, Any]:
         "contact_phone": facts.unit_phone,
         "due_on": chinese_date(facts.due_on),
         "due_on_before_extension": chinese_date(facts.due_on_before_extension),
+        "due_on_after_extension": chinese_date(facts.due_on_after_extension),
         "extension_reason": _because(facts.extension_reason),
         "supplement_requested_on": chinese_date(facts.supplement_requested_on),
         "supplement_items": _text(facts.supplement_items),
@@ -462,6 +465,11 @@ def _facts(application: Application) -> _Facts:
         handler=str(application.handler) if application.handler is not None else "",
         due_on=application.due_on,
         due_on_before_extension=services.due_before_extension(application),
+        # Not due_on: a 第三十五条 period fixed later replaces it, and the extension letter
+        # speaks of the 第三十三条 period only.
+        due_on_after_extension=services.statutory_due(application)
+        if application.extended
+        else None,
         extension_reason=_extension_reason(events.get(EventKind.EXTENDED)),
         supplement_requested_on=application.supplement_requested_on,
         supplement_items=str(supplement_data.get("items", "")),
@@ -524,6 +532,7 @@ def _sample_base(year: int) -> tuple[_Facts, dt.date]:
         handler="李明",
         due_on=day(12, 5),
         due_on_before_extension=day(11, 5),
+        due_on_after_extension=day(12, 5),
         extension_reason="所需信息涉及多个年度的档案，需要调取核对",
         supplement_requested_on=day(10, 10),
         supplement_items="请写明所需文件的年度和文号",
@@ -559,6 +568,7 @@ _UNKNOWN: dict[str, Any] = {
     "handler": "",
     "due_on": None,
     "due_on_before_extension": None,
+    "due_on_after_extension": None,
     "extension_reason": "",
     "supplemented_on": None,
     "reasons_requested_on": None,

@@ -15,7 +15,7 @@ The columns of OPTIONAL may be present as well:
   for them).
 - 说明: the reason or explanation of the outcome (outcome_note). Required when the applicant
   withdrew (申请人撤回申请, or 撤回: counted under 其他处理 3.其他).
-- 负责公开的机关 and 联系方式: for 本机关不掌握相关政府信息（不属于本机关负责公开，告知负责机关）
+- 负责公开的机关 and 负责机关联系方式: for 本机关不掌握相关政府信息（不属于本机关负责公开，告知负责机关）
   (条例第三十六条第（五）项), the agency responsible and its contact; required unless 说明 says
   why the agency cannot be determined. Ignored for every other outcome, as the reply step does.
 - 首次收到单位 and 转交日期: the unit that first received the application (the county's unified
@@ -77,7 +77,7 @@ OPTIONAL = [
     "代为填写人",
     "说明",
     "负责公开的机关",
-    "联系方式",
+    "负责机关联系方式",
     "首次收到单位",
     "转交日期",
     "延迟答复期限",
@@ -107,7 +107,7 @@ _NUMBER_LIMIT = Application._meta.get_field("tracking_no").max_length or 32
 _LIMITS = {
     "代为填写人": Application._meta.get_field("transcribed_by").max_length or 100,
     "负责公开的机关": Application._meta.get_field("responsible_agency").max_length or 200,
-    "联系方式": Application._meta.get_field("responsible_contact").max_length or 200,
+    "负责机关联系方式": Application._meta.get_field("responsible_contact").max_length or 200,
 }
 
 
@@ -144,7 +144,12 @@ class _Row:
         the unit it was routed to, unless it was routed after the year it was received in."""
         if self.first_unit is None or self.routed_on is None:
             return self.unit
-        return self.unit if self.routed_on.year == self.received_on.year else self.first_unit
+        return services.account_unit_after_routing(
+            received_on=self.received_on,
+            routed_on=self.routed_on,
+            before=self.first_unit,
+            to_unit=self.unit,
+        )
 
 
 def _label(value: object) -> str:
@@ -423,20 +428,20 @@ class _Reader:
         if outcome != "not_responsible":
             return "", ""
         agency = self.limited(row, "负责公开的机关")
-        contact = self.limited(row, "联系方式")
+        contact = self.limited(row, "负责机关联系方式")
         if agency and not contact:
             self.need(
                 row,
-                "联系方式",
+                "负责机关联系方式",
                 "负责公开的机关",
-                "请在“联系方式”列填写负责公开该信息的行政机关的联系方式（条例第三十六条第（五）项）",
+                "请在“负责机关联系方式”列填写负责公开该信息的行政机关的联系方式（条例第三十六条第（五）项）",
             )
         elif not agency and not note:
             self.need(
                 row,
                 "负责公开的机关",
                 "办理结果",
-                "不属于本机关负责公开的，请在“负责公开的机关”“联系方式”列填写负责公开该信息的"
+                "不属于本机关负责公开的，请在“负责公开的机关”“负责机关联系方式”列填写负责公开该信息的"
                 "行政机关及其联系方式；确实无法确定的，请在“说明”列写明理由",
             )
         return agency, contact

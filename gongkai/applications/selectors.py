@@ -25,6 +25,7 @@ from gongkai.applications.models import (
     Application,
     ApplicationEvent,
     Consultation,
+    ConsultationKind,
     Letter,
     LetterTemplate,
     Routing,
@@ -199,6 +200,28 @@ def due_soon(scope: QuerySet[Application], *, on: dt.date, until: dt.date) -> Qu
     )
 
 
+def pending_reason(application: Application, consultations: Iterable[Consultation]) -> str:
+    """Why the reply date cannot be known yet although the application was received: a pause
+    whose end is not known (services.OpenPause) — an unanswered consultation of another agency
+    (条例第三十三条第三款), a request for opinions the consulted party has not yet received
+    (第三十二、三十四条 run from receipt), or a fee notice the applicant has not yet received
+    (国办函〔2020〕109号). "" when none applies.
+    """
+    for consultation in consultations:
+        if consultation.answered_on is not None or consultation.reply_due is not None:
+            continue
+        if consultation.kind == ConsultationKind.OTHER_AGENCY:
+            return _("征求其他机关意见中，期限暂停计算，收到意见后计算（条例第三十三条第三款）")
+        return _("征求意见中，期限暂停计算：待记录对方收到征求意见书的日期后计算")
+    if (
+        application.fee_notice_on is not None
+        and application.fee_paid_on is None
+        and application.fee_due_on is None
+    ):
+        return _("已发出收费通知，期限暂停计算：待申请人收到收费通知后计算缴费期限")
+    return ""
+
+
 @dataclass(frozen=True)
 class Reminder:
     """One date coming up: which application, what falls due, when, and in how many working
@@ -208,6 +231,12 @@ class Reminder:
     what: str
     due: dt.date
     days_left: int | None
+
+    @property
+    def days_past(self) -> int:
+        """Working days since the date (an online application awaiting confirmation is dated
+        from its submission, so it is usually past); 0 when not past or unknown."""
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
 def reminders(scope: QuerySet[Application], *, on: dt.date, days: int) -> list[Reminder]:

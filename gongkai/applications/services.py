@@ -561,6 +561,17 @@ def application_accept(
     return application
 
 
+def account_unit_after_routing(
+    *, received_on: dt.date | None, routed_on: dt.date, before: Unit, to_unit: Unit
+) -> Unit:
+    """The unit whose annual report counts an application routed on ``routed_on``: the unit it
+    went to when routed within the year it was received in (or before receipt); otherwise it
+    stays where the past year's report carried it forward (docs/adr/0007)."""
+    if received_on is None or routed_on.year == received_on.year:
+        return to_unit
+    return before
+
+
 OPEN_BEFORE_ANSWER = (Stage.AWAITING_RECEIPT, Stage.REGISTERED, Stage.SUPPLEMENT, Stage.HANDLING)
 
 
@@ -610,9 +621,12 @@ def application_route(
         actor=actor,
         note=note.strip(),
     )
-    received = application.received_on
-    if received is None or on.year == received.year:
-        application.account_unit = to_unit
+    application.account_unit = account_unit_after_routing(
+        received_on=application.received_on,
+        routed_on=on,
+        before=application.account_unit,
+        to_unit=to_unit,
+    )
     application.unit = to_unit
     application.handler = None
     _save(application)

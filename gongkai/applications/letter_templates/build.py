@@ -105,8 +105,8 @@ LETTERS: dict[str, Spec] = {
             RECEIPT,
             "{% if extension_reason %}因{{ extension_reason }}，{% endif %}本机关不能在规定期限内"
             "作出答复。根据{{ legal_basis }}的规定，经本机关政府信息公开工作机构负责人同意，答复期限"
-            "延长20个工作日{% if due_on and due_on_before_extension %}，由{{ due_on_before_extension }}"
-            "延长至{{ due_on }}{% endif %}。本机关将在延长后的期限内作出答复。",
+            "延长20个工作日{% if due_on_after_extension and due_on_before_extension %}，由"
+            "{{ due_on_before_extension }}延长至{{ due_on_after_extension }}{% endif %}。本机关将在延长后的期限内作出答复。",
         ),
     ),
     "consultation": Spec(

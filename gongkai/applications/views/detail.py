@@ -91,30 +91,6 @@ def _day(value: dt.date | None) -> str:
     return f"{value:%Y-%m-%d}" if value else ""
 
 
-def pending_reason(application: Application, consultations: Iterable[Consultation]) -> str:
-    """Why the reply date cannot be known yet although the application was received: a pause
-    whose end is not known (services.OpenPause) — an unanswered consultation of another agency
-    (条例第三十三条第三款), a request for opinions the consulted party has not yet received
-    (第三十二、三十四条 run from receipt), or a fee notice the applicant has not yet received
-    (国办函〔2020〕109号). "" when none applies.
-
-    A read of recorded facts; belongs in selectors (kept here until that module is free).
-    """
-    for consultation in consultations:
-        if consultation.answered_on is not None or consultation.reply_due is not None:
-            continue
-        if consultation.kind == ConsultationKind.OTHER_AGENCY:
-            return _("征求其他机关意见中，期限暂停计算，收到意见后计算（条例第三十三条第三款）")
-        return _("征求意见中，期限暂停计算：待记录对方收到征求意见书的日期后计算")
-    if (
-        application.fee_notice_on is not None
-        and application.fee_paid_on is None
-        and application.fee_due_on is None
-    ):
-        return _("已发出收费通知，期限暂停计算：待申请人收到收费通知后计算缴费期限")
-    return ""
-
-
 def _running_pause(application: Application, consultations: Iterable[Consultation]) -> str:
     """A note for a due date computed on the assumption that an open pause runs to its end."""
     if any(c.answered_on is None for c in consultations):
@@ -145,7 +121,7 @@ def _reply_row(
         notes.append(_("收到补正后重新计算（条例第三十条）"))
     elif application.due_on is None and application.is_open:
         notes.append(
-            pending_reason(application, consultations)
+            selectors.pending_reason(application, consultations)
             or _("期限待定：尚无相应年度的工作日历，请公开办先导入")
         )
     elif stage in selectors.CLOCK_STAGES:

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from gongkai.applications import selectors, services
 from gongkai.applications.forms import ApplicantForm, TrackForm
 from gongkai.applications.models import Application, Stage
-from gongkai.applications.views.detail import pending_reason
 from gongkai.core.errors import GongkaiError
 
 # The number and code of a just-submitted application, kept in the session until shown once.
@@ -67,7 +66,7 @@ def public_status(application: Application) -> PublicStatus:
         due_on, note = None, _("自收到补正申请之日起重新计算")
     elif due_on is None and application.is_open:
         note = _("期限待定")
-        if pending_reason(application, application.consultations.all()):
+        if selectors.pending_reason(application, application.consultations.all()):
             note = _("征求意见或等待缴费期间不计入答复期限，期限待定")
     info = application.outcome_info
     outcome = ""

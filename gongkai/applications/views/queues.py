@@ -37,19 +37,6 @@ class QueueRow:
         return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
 
-@dataclass
-class ReminderRow:
-    """A reminder (selectors.Reminder) with the working days past its date, for the template:
-    an online application awaiting confirmation is dated from its submission, so it is past."""
-
-    reminder: selectors.Reminder
-
-    @property
-    def days_past(self) -> int:
-        left = self.reminder.days_left
-        return -left if left is not None and left < 0 else 0
-
-
 def _rows(applications: list[Application]) -> list[QueueRow]:
     today = clock.today()
     cal = calendar()
@@ -117,7 +104,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "rows": _rows(list(page.object_list)),
         "query": query.urlencode(),
         "reminders": reminders,
-        "reminder_rows": [ReminderRow(r) for r in reminders],
         "reminder_days": days,
         "reminders_unknown": horizon is None,
         "unknown_year_message": unknown_year_message(today.year + 1),

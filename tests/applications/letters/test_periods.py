@@ -46,6 +46,30 @@ def test_extension_notice_names_both_due_dates(
     assert "\n2024年11月25日\n" in text
 
 
+def test_extension_notice_keeps_the_article_33_date_after_a_longer_article_35_period(
+    department: Unit, handler: User, reviewer: User
+) -> None:
+    """The 第三十五条 period replaces the reply date, but the extension letter speaks of the
+    第三十三条第二款 extension: re-printed later, it still names the extended statutory date."""
+    application = handling(handler, department)
+    services.application_extend(
+        actor=reviewer, application=application, on=D(2024, 11, 25), reason="档案量大"
+    )
+    services.application_request_reasons(
+        actor=handler, application=application, on=D(2024, 11, 26), note="本月第40件"
+    )
+    services.application_defer(
+        actor=handler,
+        application=application,
+        on=D(2024, 11, 27),
+        until=D(2025, 2, 28),
+        reason="需逐件检索",
+    )
+    assert fresh(application).due_on == D(2025, 2, 28)
+    text = generate(handler, fresh(application), LetterKind.EXTENSION)
+    assert "由2024年12月2日延长至2024年12月30日" in text
+
+
 # ------------------------------------------------------------------------------- consultations
 
 
