@@ -794,6 +794,10 @@ def application_extend(
         raise InvalidTransition("只有办理中的申请可以延期。", log="extend outside handling")
     if application.extended:
         raise InvalidTransition("答复期限只能延长一次。", log="second extension")
+    if application.deferred_until is not None:
+        raise InvalidTransition(
+            "已依条例第三十五条确定了延迟答复的合理期限，无需再延期。", log="extend after defer"
+        )
     if application.due_on is not None and on > application.due_on:
         raise InvalidTransition(
             f"答复期限已于{application.due_on:%Y-%m-%d}届满，不能再延期。", log="extend after due"

@@ -311,6 +311,10 @@ def test_article_35_longer_period_is_not_overdue(department: Unit, handler: User
     assert application.due_on == D(2025, 1, 15)
     scope = selectors.county_applications()
     assert not selectors.overdue(scope, on=D(2024, 12, 20)).exists()
+    with refused(InvalidTransition, "无需再延期"):
+        services.application_extend(
+            actor=None, application=application, on=D(2024, 11, 7), reason="量大", approved_by="张"
+        )
     assert list(selectors.overdue(scope, on=D(2025, 1, 16))) == [application]
 
 

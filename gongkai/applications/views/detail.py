@@ -296,6 +296,7 @@ def _steps(user: User, application: Application) -> dict[str, bool]:
         permissions.can_approve_extension(user, unit)
         and stage in (Stage.REGISTERED, Stage.HANDLING)
         and not application.extended
+        and application.deferred_until is None
     )
     steps["answer"] = handles and stage == Stage.HANDLING
     steps["any"] = any(steps.values())
