@@ -297,6 +297,10 @@ class WithdrawForm(_Form):
     )
 
 
+# How the day a letter reached its addressee is fixed, as 条例第三十一条 does for applications.
+RECEIPT_RULE = _("当面送达的为送达之日；邮寄的为签收之日；电子邮件、传真等为双方确认之日")
+
+
 class ReasonsForm(_Form):
     on = _day(_("告知日期"), initial=_today)
     note = forms.CharField(
@@ -328,11 +332,18 @@ class ConsultForm(_Form):
 
 
 class DeliveredForm(_Form):
-    on = _day(_("对方收到征求意见书日期"), initial=_today)
+    on = _day(_("对方收到征求意见书日期"), initial=_today, help_text=RECEIPT_RULE)
 
 
 class AnsweredForm(_Form):
-    on = _day(_("收到意见日期"), initial=_today, help_text=_("逾期未提出意见的，填写意见期限"))
+    on = _day(
+        _("收到意见日期"),
+        initial=_today,
+        help_text=_(
+            "逾期未提出意见的，填写记录之日、意见留空：第三方的由本机关决定是否公开（条例第三十二条），"
+            "共同制作机关的视为同意公开（第三十四条）；不计入答复期限的时间截至意见期限"
+        ),
+    )
     answer = forms.CharField(
         label=_("意见"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -366,7 +377,7 @@ class FeeForm(_Form):
 
 
 class FeeReceivedForm(_Form):
-    on = _day(_("申请人收到收费通知日期"), initial=_today)
+    on = _day(_("申请人收到收费通知日期"), initial=_today, help_text=RECEIPT_RULE)
 
 
 FEE_METHODS = [
