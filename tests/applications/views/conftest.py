@@ -49,3 +49,13 @@ def unit_reviewer(department: Unit) -> User:
     user: User = UserFactory(username="mzj_head", full_name="张主任")
     MembershipFactory(user=user, unit=department, role=Role.REVIEWER)
     return user
+
+
+@pytest.fixture
+def day(time_machine: Any) -> Any:
+    """Move 'today' to a date (10:00 in the county)."""
+
+    def move(iso: str) -> None:
+        time_machine.move_to(f"{iso} 10:00 +0800", tick=False)
+
+    return move

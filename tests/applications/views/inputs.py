@@ -78,3 +78,8 @@ def step(client: Client, name: str, application: Application, **fields: Any) -> 
 
 def without_csrf(html: str) -> str:
     return _CSRF.sub("", html)
+
+
+def fresh(application: Application) -> Application:
+    """The application as stored now."""
+    return Application.objects.get(pk=application.pk)

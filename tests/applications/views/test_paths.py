@@ -24,23 +24,10 @@ from gongkai.applications.models import Application, EventKind, Stage
 from gongkai.orgs.models import Unit, User
 from gongkai.workdays.selectors import calendar
 from tests.applications.views.inputs import form_data, register, step
+from tests.applications.views.inputs import fresh as _fresh
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-@pytest.fixture
-def day(time_machine: Any) -> Any:
-    """Move 'today' to a date (10:00 in the county)."""
-
-    def move(iso: str) -> None:
-        time_machine.move_to(f"{iso} 10:00 +0800", tick=False)
-
-    return move
-
-
-def _fresh(application: Application) -> Application:
-    return Application.objects.get(pk=application.pk)
 
 
 def _due_cell(html: str, label: str) -> str:

@@ -23,25 +23,12 @@ from gongkai.applications import selectors, services
 from gongkai.applications.models import Application, EventKind, LetterKind, Routing, Stage
 from gongkai.orgs.models import Unit, User
 from gongkai.workdays.selectors import calendar
+from tests.applications.views.inputs import fresh as _fresh
 from tests.applications.views.inputs import register, step
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 DEFERRED = "答复期限（条例第三十五条，延迟答复）"
-
-
-@pytest.fixture
-def day(time_machine: Any) -> Any:
-    """Move 'today' to a date (10:00 in the county)."""
-
-    def move(iso: str) -> None:
-        time_machine.move_to(f"{iso} 10:00 +0800", tick=False)
-
-    return move
-
-
-def _fresh(application: Application) -> Application:
-    return Application.objects.get(pk=application.pk)
 
 
 def _page(client: Client, application: Application) -> str:
