@@ -23,8 +23,11 @@ log = logging.getLogger(__name__)
 
 KIND_LABELS = {
     "id_number": "身份证号",
+    "id_number_suspect": "疑似抄错的身份证号",
     "bank_card": "银行卡号",
+    "bank_account": "单位银行账号",
     "mobile": "手机号",
+    "phone": "固定电话",
     "sensitive_word": "敏感词",
     "wrong_word": "错词或旧机构名称",
 }
@@ -115,7 +118,7 @@ def describe(finding: dict[str, Any]) -> str:
     label = KIND_LABELS.get(kind, kind)
     text = finding["text"]
     if "*" not in text:  # findings stored before masking: mask them now
-        if kind == "id_number":
+        if kind in ("id_number", "id_number_suspect"):
             text = textcheck.mask_id_number(text)
         elif kind == "mobile":
             text = textcheck.mask_mobile(text)
@@ -124,6 +127,8 @@ def describe(finding: dict[str, Any]) -> str:
     sentence = f"{finding['where']}第{finding['start'] + 1}个字起：{label}“{text}”"
     if finding.get("suggestion"):
         sentence += f"，应为“{finding['suggestion']}”"
+    if finding.get("reason"):  # textcheck's reason: why it fired, never the hidden digits
+        sentence += f"（{finding['reason']}）"
     return sentence + "。"
 
 

@@ -6,6 +6,7 @@ and ``gongkai textcheck`` call it. Typical use::
     checker = Checker.from_defaults(load_words("office_words.txt"))   # build once
     findings = checker.check(text)                                    # sorted by start
     if any(f.blocking for f in findings): ...                         # personal data, 敏感词
+    print(findings[0].reason)                                         # why, in Chinese
     published = mask_text(text, findings)                             # or ask the editor
 
 Offsets in findings are character offsets into the checked ``str``.
@@ -24,9 +25,11 @@ from gongkai.textcheck.dictionary import (
 from gongkai.textcheck.documents import docx_text
 from gongkai.textcheck.findings import PERSONAL_DATA, SEVERITY, Finding, Kind, Severity
 from gongkai.textcheck.identifiers import (
-    find_personal_data,
+    Number,
+    find_numbers,
     id_check_character,
     is_id_number,
+    is_suspect_id_number,
     is_uscc,
     luhn_valid,
 )
@@ -37,6 +40,7 @@ from gongkai.textcheck.masking import (
     mask_name,
     mask_text,
 )
+from gongkai.textcheck.personal import find_personal_data
 
 __all__ = [
     "PERSONAL_DATA",
@@ -45,15 +49,18 @@ __all__ = [
     "DictionaryError",
     "Finding",
     "Kind",
+    "Number",
     "Severity",
     "WordList",
     "default_sensitive_words",
     "default_words",
     "default_wrong_words",
     "docx_text",
+    "find_numbers",
     "find_personal_data",
     "id_check_character",
     "is_id_number",
+    "is_suspect_id_number",
     "is_uscc",
     "load_words",
     "luhn_valid",

@@ -29,7 +29,7 @@ import ahocorasick_rs
 
 from gongkai.textcheck.dictionary import WordList, default_words
 from gongkai.textcheck.findings import Finding, finding
-from gongkai.textcheck.identifiers import find_personal_data
+from gongkai.textcheck.personal import find_personal_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,7 @@ class _Pattern:
 
 
 _ORDER = operator.attrgetter("start", "end", "kind")
+_SENSITIVE_REASON = "在敏感词表中：含有此词的信息不宜公开，发布前须删改，或由审核人说明理由"
 
 
 class Checker:
@@ -94,7 +95,8 @@ class Checker:
 
         ``today`` bounds ID-number birth dates (default: today in China). Offsets are character
         offsets into ``text``. Severity: personal data and sensitive words ``block``; wrong
-        words ``warn``.
+        words, mistyped IDs and numbers published on purpose (contact phones, organisation
+        accounts: gongkai.textcheck.personal) ``warn``. Every finding carries its ``reason``.
         """
         found = find_personal_data(text, today=today)
         found.extend(self.find_words(text))
@@ -113,7 +115,9 @@ class Checker:
         for index, start, end in matches:
             pattern = self._patterns[index]
             if pattern.sensitive and start >= sensitive_end:
-                found.append(finding("sensitive_word", start, end, pattern.word))
+                found.append(
+                    finding("sensitive_word", start, end, pattern.word, reason=_SENSITIVE_REASON)
+                )
                 sensitive_end = end
             correction = pattern.correction
             if correction is None or start < wrong_end:
@@ -121,7 +125,16 @@ class Checker:
             if correction == pattern.word:
                 wrong_end = end  # a correct term: report nothing, shield what is inside
             elif not _reads_as(text, start, end, correction):
-                found.append(finding("wrong_word", start, end, pattern.word, correction))
+                found.append(
+                    finding(
+                        "wrong_word",
+                        start,
+                        end,
+                        pattern.word,
+                        correction,
+                        reason=f"在错词表中，应写作“{correction}”",
+                    )
+                )
                 wrong_end = end
         return found
 

@@ -1,4 +1,7 @@
-"""Find personal-data numbers: resident ID numbers, bank-card numbers and mobile numbers.
+"""Recognise personal-data numbers by their shape: resident ID numbers, bank cards, mobiles.
+
+This module says what a number *is*; gongkai.textcheck.personal then looks at where it stands
+(a contact clause, an organisation's account details, a list of people) and decides the finding.
 
 Seed 003: a department was named by the city for publishing unmasked ID-card and social-security
 card numbers. A number counts only when it stands alone: a digit run that touches another digit,
@@ -22,7 +25,17 @@ Precedence for one standalone digit run (each number is reported at most once):
    cards are rare (most are 16 or 19 digits).
 4. 16–19 digits passing the Luhn check (ISO/IEC 7812) → ``bank_card``; a run of one repeated
    digit (``0000000000000000``) is a placeholder, not a card.
-5. 11 digits ``1[3-9]…`` → ``mobile``.
+5. 18 characters shaped like an ID number — a province code of GB/T 2260 in the first two digits
+   and a real birth date from 1900 to today in characters 7–14 — whose check character is wrong
+   → ``id_number_suspect``: a mistyped ID number, still personal data. It comes after the credit
+   code and the bank card, so a valid code or a Luhn-valid 18-digit card is never called a
+   mistyped ID; a random 18-digit run holds a real birth date in the right place less than once
+   in 2,000, so a non-ID run rarely gets here.
+6. 11 digits ``1[3-9]…`` → ``mobile``.
+7. A landline shape → ``phone``: an area code ``0xx``/``0xxx`` (optionally in brackets or followed
+   by ``-``, ``—`` or a space) and 7–8 digits starting 2–9; a bare 7–8-digit local number; or a
+   ``400``/``800`` service number. Such runs are also counts, dates and amounts, so a ``phone``
+   is only ever reported where the context says it is a contact number (personal.py).
 
 Grouped forms are recognised too, with one separator (a space or a hyphen) used throughout:
 mobiles 3-4-4 (``138 1234 5678``) with an optional ``+86``/``86`` prefix, cards 4-4-4-4 with an
@@ -35,9 +48,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Final
-
-from gongkai.textcheck.findings import Finding, Kind, finding
+from dataclasses import dataclass
+from typing import Final, Literal
 
 # China has a single time zone without daylight saving, so a fixed offset needs no tz database.
 _CHINA: Final = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -47,6 +59,48 @@ _ID_WEIGHTS: Final = tuple(pow(2, 17 - i, 11) for i in range(17))
 _ID_CHECK: Final = "10X98765432"  # indexed by (weighted sum mod 11)
 _ID18: Final = re.compile(r"[0-9]{17}[0-9Xx]")
 _ID15: Final = re.compile(r"[0-9]{15}")
+# GB/T 2260 province-level codes (stable since Chongqing's 50 in 1997), plus 71/81/82/83 used by
+# Taiwan, Hong Kong and Macao residents' numbers. Only the first two digits are checked: county
+# codes change, and a card keeps the code it was issued with (docs/adr/0006).
+_PROVINCES: Final = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ]
+)
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V); weight of position i is 3^(i-1) mod 31.
 _USCC_ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -57,7 +111,7 @@ _USCC_WEIGHTS: Final = tuple(pow(3, i, 31) for i in range(17))
 _NOT_ALONE: Final = "0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a*\uff0a\u00d7"
 _NUMBERS: Final = re.compile(
     rf"""
-    (?=[0-9+])              # a cheap first test: re cannot skip ahead past a lookbehind
+    (?=[0-9+(\uff08])       # a cheap first test: re cannot skip ahead past a lookbehind
     (?<![{_NOT_ALONE}])
     (?:
         (?P<mobile>
@@ -71,6 +125,12 @@ _NUMBERS: Final = re.compile(
             (?:(?P=csep)[0-9]{{1,3}})?
         )
       | (?P<run>[0-9]{{17}}[Xx]|[0-9]{{15,19}})
+      | (?P<area_phone>
+            (?:[(\uff08]0[1-9][0-9]{{1,2}}[)\uff09][ ]?|0[1-9][0-9]{{1,2}}(?:[-\u2014\u2013]{{1,2}}|[ ])?)
+            [2-9][0-9]{{6,7}}
+        )
+      | (?P<service_phone>[48]00[ -]?[0-9]{{3}}[ -]?[0-9]{{4}})
+      | (?P<local_phone>[2-9][0-9]{{6,7}})
     )
     (?![{_NOT_ALONE}])
     """,
@@ -79,6 +139,21 @@ _NUMBERS: Final = re.compile(
 # Full-width digits, plus and hyphen read as ASCII; a 1:1 map keeps character offsets intact.
 _FULLWIDTH: Final = re.compile("[\uff10-\uff19\uff0b\uff0d]")
 _TO_ASCII: Final = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0B: 0x2B, 0xFF0D: 0x2D}
+
+NumberKind = Literal["id_number", "id_number_suspect", "bank_card", "mobile", "phone"]
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A standalone number of a personal-data shape; ``basis`` says in Chinese what makes it so.
+
+    ``start``/``end`` are character offsets into the checked text.
+    """
+
+    kind: NumberKind
+    start: int
+    end: int
+    basis: str
 
 
 def china_today() -> dt.date:
@@ -119,6 +194,22 @@ def is_id_number(value: str, *, today: dt.date | None = None) -> bool:
     if _ID15.fullmatch(value):
         return _birth_date(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]), today)
     return False
+
+
+def is_suspect_id_number(value: str, *, today: dt.date | None = None) -> bool:
+    """Return whether ``value`` looks like an 18-character ID number with a mistyped character.
+
+    The shape of an ID number — a GB/T 2260 province code in the first two digits and a real
+    birth date from 1900 up to ``today`` in characters 7–14 — whose GB 11643 check character does
+    not match. (A number that also passes Luhn or is a valid credit code is classified as those
+    first; see the module's precedence.)
+    """
+    if not _ID18.fullmatch(value) or value[:2] not in _PROVINCES:
+        return False
+    if id_check_character(value[:17]) == value[17].upper():
+        return False
+    today = today or china_today()
+    return _birth_date(int(value[6:10]), int(value[10:12]), int(value[12:14]), today)
 
 
 def is_uscc(value: str) -> bool:
@@ -168,39 +259,87 @@ def _continues(text: str, start: int, end: int, sep: str) -> bool:
     return before or after
 
 
-def _classify(match: re.Match[str], scan: str, today: dt.date) -> Kind | None:
-    """Return the finding kind for one candidate, following the module's precedence."""
+_ID18_BASIS: Final = "18位，出生日期有效，校验位正确：居民身份证号（GB 11643）"
+_ID15_BASIS: Final = "15位，第7–12位是有效的出生日期：旧版居民身份证号"
+_SUSPECT_BASIS: Final = (
+    "18位，省级地区码和出生日期都像居民身份证号，但校验位不符：可能是抄错的身份证号，仍属个人信息"
+)
+
+
+def _id_basis(
+    value: str, today: dt.date, *, grouped: bool = False
+) -> tuple[NumberKind, str] | None:
+    prefix = "按6-8-4分组书写，" if grouped else ""
+    if is_id_number(value, today=today):
+        return "id_number", prefix + (_ID18_BASIS if len(value) == 18 else _ID15_BASIS)
+    if is_suspect_id_number(value, today=today):
+        return "id_number_suspect", prefix + _SUSPECT_BASIS
+    return None
+
+
+def _card_basis(digits: str, *, grouped: bool = False) -> str:
+    shape = "分组书写的" if grouped else ""
+    return f"{shape}{len(digits)}位数字，通过银行卡号校验（Luhn）：银行卡号"
+
+
+def _decimal(text: str, start: int, end: int) -> bool:
+    """Whether the digits at ``start:end`` are part of a decimal number (``1234567.50``)."""
+    before = start >= 2 and text[start - 1] in ".．" and text[start - 2].isdigit()
+    after = end + 1 < len(text) and text[end] in ".．" and text[end + 1].isdigit()
+    return before or after
+
+
+def _classify(match: re.Match[str], scan: str, today: dt.date) -> tuple[NumberKind, str] | None:
+    """Return the kind and basis for one candidate, following the module's precedence."""
     start, end = match.span()
     if match["mobile"] is not None:
         sep = match["msep"]
-        return None if sep and _continues(scan, start, end, sep) else "mobile"
+        if sep and _continues(scan, start, end, sep):
+            return None
+        return "mobile", "11位、以13–19开头：手机号"
     if match["id_grouped"] is not None:
         if _continues(scan, start, end, match["isep"]):
             return None
-        return "id_number" if is_id_number(re.sub("[ -]", "", match[0]), today=today) else None
+        return _id_basis(re.sub("[ -]", "", match[0]), today, grouped=True)
     if match["card_grouped"] is not None:
         if _continues(scan, start, end, match["csep"]):
             return None
-        return "bank_card" if _is_bank_card(re.sub("[ -]", "", match[0])) else None
+        digits = re.sub("[ -]", "", match[0])
+        return ("bank_card", _card_basis(digits, grouped=True)) if _is_bank_card(digits) else None
+    if match["area_phone"] is not None:
+        return "phone", "带区号的固定电话号码"
+    if match["service_phone"] is not None:
+        return "phone", "400/800服务电话号码"
+    if match["local_phone"] is not None:
+        if _decimal(scan, start, end):
+            return None  # 2345678.50: an amount
+        return "phone", "7–8位的本地固定电话号码"
     run = match["run"]
     if is_id_number(run, today=today):
-        return "id_number"
+        return _id_basis(run, today)
     if is_uscc(run):
         return None
-    return "bank_card" if _is_bank_card(run) else None
+    if _is_bank_card(run):
+        return "bank_card", _card_basis(run)
+    if is_suspect_id_number(run, today=today):
+        return "id_number_suspect", _SUSPECT_BASIS
+    return None
 
 
-def find_personal_data(text: str, *, today: dt.date | None = None) -> list[Finding]:
-    """Return the ID, bank-card and mobile numbers standing alone in ``text``, sorted by start.
+def find_numbers(text: str, *, today: dt.date | None = None) -> list[Number]:
+    """Return every standalone number of a personal-data shape in ``text``, sorted by start.
 
+    This is the shape alone: a ``phone`` here is any landline-shaped run (a count or a date
+    too), and no number is judged by its context yet; ``find_personal_data`` does that.
     ``today`` bounds ID birth dates (default: today in China). Offsets are character offsets.
     """
     today = today or china_today()
     scan = text.translate(_TO_ASCII) if _FULLWIDTH.search(text) else text
-    found: list[Finding] = []
+    found: list[Number] = []
     for match in _NUMBERS.finditer(scan):
-        kind = _classify(match, scan, today)
-        if kind is not None:
+        classified = _classify(match, scan, today)
+        if classified is not None:
             start, end = match.span()
-            found.append(finding(kind, start, end, text[start:end]))
+            kind, basis = classified
+            found.append(Number(kind, start, end, basis))
     return found

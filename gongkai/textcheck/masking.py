@@ -73,6 +73,7 @@ def mask_name(name: str) -> str:
 
 _MASKERS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
+    "id_number_suspect": mask_id_number,
     "bank_card": mask_bank_card,
     "mobile": mask_mobile,
 }
@@ -81,7 +82,9 @@ _MASKERS: dict[str, Callable[[str], str]] = {
 def mask_text(text: str, findings: Iterable[Finding]) -> str:
     """Return ``text`` with every personal-data finding replaced by its masked form.
 
-    Words are left alone (an editor decides about them). ``findings`` must come from checking
+    Every finding of a ``PERSONAL_DATA`` kind is masked whatever its severity (a mistyped ID
+    number like an ID number: ``360735********1235``); the caller chooses which findings to pass.
+    Words, landlines and organisation accounts are left alone (an editor decides about them). ``findings`` must come from checking
     this very text: a finding whose span does not hold its text raises ``ValueError``.
     The result has the same length as ``text``.
     """

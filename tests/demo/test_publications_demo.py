@@ -195,14 +195,20 @@ def test_summary_line_counts_published_items(demo: str) -> None:
     assert f"已发布政府信息{Publication.objects.published().count()}条" in demo
 
 
+def not_contact(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings other than a landline in a contact clause, which only warns (ADR 0008)."""
+    return [f for f in findings if f["kind"] != "phone"]
+
+
 def test_generated_items_pass_the_checks_before_publishing(demo: str) -> None:
     published = list(Publication.objects.published())
     blocked = [
         (p.title, checks.blocking(p.findings)) for p in published if checks.blocking(p.findings)
     ]
     assert blocked == []
-    # Not even a warning: the templates avoid the wrong and outdated words of the dictionary.
-    warned = [(p.title, p.findings) for p in generated() if p.findings]
+    # Not even a warning but the units' contact landlines (a `phone` warning, issue 8: published
+    # on purpose): the templates avoid the wrong and outdated words of the dictionary.
+    warned = [(p.title, not_contact(p.findings)) for p in generated() if not_contact(p.findings)]
     assert warned == []
 
 
@@ -337,14 +343,14 @@ def test_drafts_and_an_item_awaiting_review(demo: str) -> None:
     waiting = list(selectors.awaiting_review_by(reviewer))
     assert len(waiting) == 2
     clean = workflow_item("submitted")
-    assert clean in waiting and clean.findings == []
+    assert clean in waiting and not_contact(clean.findings) == []
     assert clean.catalog_items.get().level2 == "审核确认结果"
 
 
 def test_the_item_with_an_id_number_is_blocked_for_the_reviewer(demo: str) -> None:
     blocked = workflow_item("blocked")
     assert blocked.status == PublicationStatus.SUBMITTED
-    assert [f["kind"] for f in blocked.findings] == ["id_number"]
+    assert [f["kind"] for f in not_contact(blocked.findings)] == ["id_number"]
     reviewer = User.objects.get(username="mzj_reviewer")
     with pytest.raises(ValidationFailed) as error:
         services.publication_approve(actor=reviewer, publication=blocked)

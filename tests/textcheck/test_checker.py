@@ -167,6 +167,7 @@ def test_findings_are_sorted_and_carry_severity(checker: Checker) -> None:
         "text": "环保局",
         "severity": "warn",
         "suggestion": "生态环境局",
+        "reason": "在错词表中，应写作“生态环境局”",
     }
 
 

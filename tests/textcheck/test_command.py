@@ -79,10 +79,32 @@ def test_warnings_only_exit_0(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [(), ("-",)])
 def test_standard_input(args: tuple[str, ...]) -> None:
-    status, lines = run(*args, stdin="联系电话：138 1234 5678".encode())
+    status, lines = run(*args, stdin="村民王某某138 1234 5678反映".encode())
     assert status == 1
     assert [(line["kind"], line["start"], line["end"]) for line in lines] == [("mobile", 5, 18)]
     assert run(*args, stdin="石城县人民政府".encode()) == (0, [])
+
+
+def test_a_contact_number_warns_and_exits_0() -> None:
+    # Issue 8: a contact clause's number is published on purpose (it used to block).
+    status, lines = run(stdin="联系电话：138 1234 5678".encode())
+    assert status == 0
+    assert [(line["kind"], line["severity"]) for line in lines] == [("mobile", "warn")]
+
+
+def test_explain_adds_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text("联系人：张某某 联系电话：13950291234\n村民王某某（13807971234）反映", "utf-8")
+    status, lines = run(str(path), "--explain")
+    assert status == 1
+    assert [(line["kind"], line["severity"]) for line in lines] == [
+        ("mobile", "warn"),
+        ("mobile", "block"),
+    ]
+    assert "位于“联系电话”之后" in lines[0]["reason"]
+    assert "没有联系人、联系电话等字样" in lines[1]["reason"]
+    # Without --explain the lines keep the keys they always had.
+    assert all("reason" not in line for line in run(str(path))[1])
 
 
 def test_standard_input_of_a_real_process() -> None:

@@ -39,10 +39,13 @@ def found(text: str, today: dt.date = TODAY) -> list[tuple[str, str]]:
         (STANDARD_ID, [("id_number", STANDARD_ID)]),
         (STANDARD_ID.lower(), [("id_number", STANDARD_ID.lower())]),
         ("360735200002291232", [("id_number", "360735200002291232")]),  # 2000 was a leap year
-        ("360735198506151235", []),  # wrong check digit (and fails Luhn)
+        # wrong check digit (and fails Luhn), but a province code and a real birth date: a
+        # mistyped ID number, still personal data (issue 8)
+        ("360735198506151235", [("id_number_suspect", "360735198506151235")]),
         # not an ID (wrong check digit) but passes Luhn: an 18-digit bank card
         ("360735198506151234", [("bank_card", "360735198506151234")]),
-        ("110105194912310021", []),  # digit where the check character must be X
+        # a digit where the check character must be X: mistyped
+        ("110105194912310021", [("id_number_suspect", "110105194912310021")]),
         ("360735198502301230", []),  # 30 February, with a correct check digit
         ("360735190002291236", []),  # 1900 was not a leap year
         ("360735189912311234", []),  # before 1900
@@ -89,7 +92,7 @@ def found(text: str, today: dt.date = TODAY) -> list[tuple[str, str]]:
         ("2019 2020 2021 2022", []),
         # grouped ID numbers
         ("360735 19850615 1233", [("id_number", "360735 19850615 1233")]),
-        ("360735-19850615-1234", []),
+        ("360735-19850615-1234", [("id_number_suspect", "360735-19850615-1234")]),
         # mobile numbers
         ("13812345678", [("mobile", "13812345678")]),
         ("电话：19912345678。", [("mobile", "19912345678")]),
