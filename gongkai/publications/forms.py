@@ -216,6 +216,18 @@ class CommentForm(forms.Form):
 
 
 class ApproveForm(CommentForm):
+    """Approval, with the reviewer's choice when the checks found personal data: mask it and
+    publish (脱敏后发布), or publish it as written with a reason (放行（不脱敏））."""
+
+    decision = forms.ChoiceField(
+        label=_("处理方式"),
+        choices=[
+            ("", _("审核发布")),
+            ("mask", _("脱敏后发布")),
+            ("override", _("放行（不脱敏）")),
+        ],
+        required=False,
+    )
     override_reason = forms.CharField(label=_("放行理由"), required=False, max_length=2000)
 
 

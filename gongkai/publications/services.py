@@ -26,13 +26,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
+from gongkai import textcheck
 from gongkai.catalog.models import CatalogItem
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, User
-from gongkai.publications import checks, files, richtext, search
+from gongkai.publications import checks, files, masking, richtext, search
 from gongkai.publications.models import (
     EDITABLE_STATUSES,
     Attachment,
@@ -450,13 +451,21 @@ def _publish_now(publication: Publication) -> None:
 
 @transaction.atomic
 def publication_approve(
-    *, actor: Actor, publication: Publication, override_reason: str = "", comment: str = ""
+    *,
+    actor: Actor,
+    publication: Publication,
+    override_reason: str = "",
+    comment: str = "",
+    mask: bool = False,
 ) -> Publication:
     """Approve a submitted item: publish it (主动公开) or retain it (依申请公开/不予公开).
 
     The checks run again; a finding of severity ``block`` (personal data, sensitive words) stops
-    approval unless the reviewer gives a reason to override, which is recorded with the findings.
-    The index number is given now.
+    approval unless the reviewer either gives a reason to override, which is recorded with the
+    findings and publishes the text as written, or asks to ``mask`` it (脱敏发布): the personal
+    data is masked wherever it is stored and the item published masked, recorded like an
+    override (see _mask_personal_data); ``override_reason`` is not used then. The index number
+    is given now.
     """
     publication = _lock(publication)
     _allowed(
@@ -473,14 +482,24 @@ def publication_approve(
     _require_complete(publication)
     publication.findings = checks.run(publication)
     blocking = checks.blocking(publication.findings)
-    if blocking and not override_reason.strip():
+    masked = ""
+    if mask:
+        masked = _mask_personal_data(publication, blocking=blocking)
+        blocking = checks.blocking(publication.findings)
+        if blocking:
+            raise ValidationFailed(
+                "检查发现不能公开的内容，不能脱敏后发布：请退回修改。",
+                log=f"publication {publication.pk}: {len(blocking)} blocks left after masking",
+                problems=[checks.describe(f) for f in blocking],
+            )
+    elif blocking and not override_reason.strip():
         raise ValidationFailed(
             "发布前检查发现不能公开的内容（如未脱敏的身份证号、银行卡号、手机号或敏感词），"
-            "请退回修改；确需发布的，审核人须填写放行理由。",
+            "请退回修改；确需发布的，审核人可选择脱敏后发布，或填写放行理由后按原样发布。",
             log=f"publication {publication.pk}: {len(blocking)} blocking findings",
             problems=[checks.describe(f) for f in blocking],
         )
-    publication.override_reason = override_reason.strip() if blocking else ""
+    publication.override_reason = masked or (override_reason.strip() if blocking else "")
     if publication.index_no is None:
         publication.index_no = allocate_index_no(
             unit=publication.unit, topic=publication.topic, year=clock.today().year
@@ -494,10 +513,165 @@ def publication_approve(
     note = comment.strip() or (
         "审核发布" if target == PublicationStatus.PUBLISHED else "审定不主动公开"
     )
-    if blocking:
+    if masked:
+        note += f"；{masked}"
+    elif blocking:
         note += f"；审核人放行{len(blocking)}处检查问题，理由：{publication.override_reason}"
     _record(publication, actor, "approve", note)
     return publication
+
+
+def _mask_personal_data(publication: Publication, *, blocking: list[dict[str, Any]]) -> str:
+    """Mask the personal data of a locked item being approved; return the record of what was
+    masked (empty when nothing needed masking).
+
+    Called by publication_approve inside its transaction, after the checks ran. Masks, with
+    gongkai.publications.masking, the title, the body (HTML and ``body_text``) and the text of
+    Word attachments, whose files are rewritten (the old file is deleted once the transaction
+    commits); then checks again and refuses if any personal data to mask is left. Refuses, with
+    nothing changed, when a block finding is not personal data (a sensitive word is edited or
+    overridden, never masked) or when personal data lies in an attachment that cannot be
+    rewritten (PDF, images, .doc, Excel). The raw numbers are kept nowhere the public, the API,
+    feeds or search reach, nor in the item's version history: earlier version snapshots (staff
+    only) are masked too. The audit log is append-only and keeps its earlier summaries.
+    """
+    others = [f for f in blocking if not masking.should_mask(f["kind"])]
+    if others:
+        raise ValidationFailed(
+            "检查发现敏感词等不能脱敏处理的内容，不能脱敏后发布：请退回修改；确需按原样发布的，"
+            "请选择“放行（不脱敏）”并填写放行理由。",
+            log=f"publication {publication.pk}: mask refused, {len(others)} other blocks",
+            problems=[checks.describe(f) for f in others],
+        )
+    check = checks.checker()
+    title = masking.mask_plain(publication.title, check)
+    body = masking.mask_html(publication.body, check)
+    documents: list[tuple[Attachment, masking.MaskedDocument]] = []
+    refused: list[str] = []
+    for attachment in publication.attachments.all():
+        if not attachment.text or not masking.to_mask(check.check(attachment.text)):
+            continue
+        document = _mask_attachment(attachment, check)
+        if document is None:
+            refused.append(
+                f"附件“{attachment.name}”中有个人信息，但{attachment.kind.upper()}文件无法自动"
+                "改写：请退回修改，由信息员上传已脱敏的文件；确需按原样发布的，请选择“放行"
+                "（不脱敏）”并填写理由。"
+            )
+        elif document.missed:
+            refused.append(
+                f"附件“{attachment.name}”中有{len(document.missed)}处个人信息无法自动改写；"
+                "请退回修改，由信息员在文件中手工脱敏。"
+            )
+        else:
+            documents.append((attachment, document))
+    if body.missed:
+        refused.append(f"正文中有{len(body.missed)}处个人信息无法自动改写，请退回修改。")
+    if refused:
+        raise ValidationFailed(
+            "不能脱敏后发布，未作任何修改。" + "".join(refused),
+            log=f"publication {publication.pk}: mask refused, {len(refused)} problems",
+        )
+    counts = title.counts + body.counts
+    for _attachment, document in documents:
+        counts += document.counts
+    if not counts:
+        return ""
+    publication.title, publication.body = title.text, body.text
+    publication.body_text = richtext.plain_text(body.text)
+    for attachment, document in documents:
+        attachment.text = document.text
+        attachment.save(update_fields=["text", "updated_at"])
+    publication.findings = checks.run(publication, using=check)
+    left = [f for f in publication.findings if masking.should_mask(f["kind"])]
+    if left:
+        # Raising rolls the attachments' text back; no file has been written yet.
+        raise ValidationFailed(
+            "脱敏后复查仍发现个人信息，未发布；请退回修改。",
+            log=f"publication {publication.pk}: {len(left)} findings left after masking",
+            problems=[checks.describe(f) for f in left],
+        )
+    for attachment, document in documents:
+        _replace_file(attachment, document.data)
+    versions = _mask_versions(publication, check)
+    return _mask_record(title, body, documents, counts, versions)
+
+
+def _mask_attachment(
+    attachment: Attachment, check: textcheck.Checker
+) -> masking.MaskedDocument | None:
+    """The masked document, or None when the attachment's file cannot be rewritten."""
+    if attachment.kind != "docx":
+        return None
+    try:
+        with attachment.file.open("rb") as handle:
+            data = handle.read()
+        return masking.mask_docx(data, check)
+    except (OSError, ValueError):
+        log.warning("attachment %s: could not rewrite %s", attachment.pk, attachment.file.name)
+        return None
+
+
+def _replace_file(attachment: Attachment, data: bytes) -> None:
+    """Store the masked file in place of the original, which is deleted after the commit."""
+    old = attachment.file.name
+    attachment.sha256 = hashlib.sha256(data).hexdigest()
+    attachment.size = len(data)
+    attachment.file.save(f"{attachment.sha256[:16]}.docx", ContentFile(data), save=False)
+    attachment.save()
+    storage = attachment.file.storage
+
+    def delete_original() -> None:
+        if old and not Attachment.objects.filter(file=old).exists():
+            storage.delete(old)
+
+    transaction.on_commit(delete_original)
+
+
+def _mask_versions(publication: Publication, check: textcheck.Checker) -> int:
+    """Mask the title and body kept in the item's earlier version snapshots; how many changed."""
+    changed = 0
+    for version in publication.versions.select_for_update():
+        data = dict(version.snapshot)
+        title = masking.mask_plain(str(data.get("title") or ""), check)
+        body = masking.mask_html(str(data.get("body") or ""), check)
+        if not title.total and not body.total and not body.missed:
+            continue
+        if title.total:
+            data["title"] = title.text
+        if body.missed:
+            # History is staff-only; a body whose numbers cannot be placed back into its markup
+            # is kept as masked plain text rather than with the numbers whole.
+            data["body"] = textcheck.mask_text(
+                richtext.plain_text(data["body"]),
+                masking.to_mask(check.check(richtext.plain_text(data["body"]))),
+            )
+        elif body.total:
+            data["body"] = body.text
+        version.snapshot = data
+        version.save(update_fields=["snapshot"])
+        changed += 1
+    return changed
+
+
+def _mask_record(
+    title: masking.Masked,
+    body: masking.Masked,
+    documents: list[tuple[Attachment, masking.MaskedDocument]],
+    counts: Mapping[str, int],
+    versions: int,
+) -> str:
+    """The Chinese record of a masked publication: how many numbers of which kind, and where."""
+    order: dict[str, int] = {kind: i for i, kind in enumerate(textcheck.SEVERITY)}
+    ranked = sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+    kinds = "、".join(f"{checks.KIND_LABELS.get(k, k)}{n}处" for k, n in ranked)
+    places = [(label, part.total) for label, part in (("标题", title), ("正文", body))]
+    places += [(f"附件“{a.name}”", d.total) for a, d in documents]
+    where = "，".join(f"{label}{n}处" for label, n in places if n)
+    record = f"脱敏发布：遮蔽{kinds}，共{sum(counts.values())}处（{where}）"
+    if versions:
+        record += f"；{versions}个历史版本中的号码一并遮蔽"
+    return record
 
 
 def _next_review(today: dt.date) -> dt.date:

@@ -36,7 +36,7 @@ from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.orgs.selectors import units_of, units_visible_to
 from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
-from gongkai.publications import checks, selectors, services, subsidies
+from gongkai.publications import checks, masking, selectors, services, subsidies
 from gongkai.publications.forms import (
     ApproveForm,
     AttachmentForm,
@@ -317,6 +317,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
         FindingRow(text=checks.describe(f), blocking=f["severity"] == "block")
         for f in publication.findings
     ]
+    mask_choice = masking.choice(publication.findings)
     body, body_masked = checks.mask_personal_data(publication.body)
     versions = [
         VersionRow(
@@ -342,6 +343,8 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": drafter and publication.is_editable,
         "can_submit": drafter and publication.can_move_to(PublicationStatus.SUBMITTED),
         "can_approve": approver and status == PublicationStatus.SUBMITTED,
+        "can_mask": mask_choice.offered,
+        "mask_count": mask_choice.maskable,
         "can_withdraw": approver and status == PublicationStatus.PUBLISHED,
         "can_review_retained": approver and status == PublicationStatus.RETAINED,
         "can_set_validity": (drafter or approver)
@@ -390,7 +393,36 @@ def publication_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def publication_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, ApproveForm, services.publication_approve, _("已审核通过。"))
+    """Approve; with decision "mask" the personal data is masked first (脱敏后发布), otherwise a
+    blocked item needs the override reason (放行（不脱敏））."""
+    user = staff_user(request)
+    publication = _visible(request, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(_detail_url(publication))
+    data = form.cleaned_data
+    mask = data["decision"] == "mask"
+    try:
+        approved = services.publication_approve(
+            actor=user,
+            publication=publication,
+            comment=data["comment"],
+            override_reason="" if mask else data["override_reason"],
+            mask=mask,
+        )
+    except AccessDenied as err:
+        raise _denied(err) from err
+    except GongkaiError as err:
+        flash_error(request, err)
+    else:
+        if mask and approved.override_reason:
+            messages.success(
+                request, _("已审核通过。%(record)s。") % {"record": approved.override_reason}
+            )
+        else:
+            messages.success(request, _("已审核通过。"))
+    return redirect(_detail_url(publication))
 
 
 @login_required
