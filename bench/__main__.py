@@ -10,12 +10,21 @@ import django
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from bench import annual_report, catalog_excel, clock_bench, textcheck_bench
+    from bench import (
+        annual_report,
+        catalog_excel,
+        clock_bench,
+        publications_import,
+        textcheck_bench,
+        textcheck_corpus,
+    )
 
     annual_report.main()
     catalog_excel.main()
     clock_bench.main()
+    publications_import.main()
     textcheck_bench.main()
+    textcheck_corpus.main()  # last: exits 1 when wrong words fire too often on real text
 
 
 if __name__ == "__main__":

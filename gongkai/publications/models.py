@@ -217,6 +217,9 @@ class Publication(BaseModel):
         "发布前检查结果", default=list, blank=True
     )
     override_reason = models.TextField("审核人放行理由", blank=True)
+    source_url = models.CharField(
+        "原网址", max_length=500, blank=True, help_text="从旧网站迁入的信息在原网站上的地址"
+    )
     version = models.PositiveIntegerField("版本", default=1)
     created_by = staff_reference("起草人")
 
@@ -346,3 +349,67 @@ class CheckWord(BaseModel):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "正在检查"
+    CHECKED = "checked", "检查完毕，待确认"
+    REFUSED = "refused", "检查未通过"
+    IMPORTING = "importing", "正在导入"
+    DONE = "done", "已导入"
+    FAILED = "failed", "导入失败"
+
+
+RUNNING_IMPORT_STATUSES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+class ImportJob(BaseModel):
+    """An office's upload of an old site's published information, checked and then imported in
+    the background (a 10,000-item file must not hold a web request), all or nothing
+    (gongkai.publications.import_jobs)."""
+
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    filename = models.CharField("文件名", max_length=200)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="公开单位（文件未注明时）",
+    )
+    default_column = models.ForeignKey(
+        Column,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="栏目无法对应时归入",
+    )
+    override_reason = models.TextField("放行理由", blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    total = models.PositiveIntegerField("条数", default=0)
+    done = models.PositiveIntegerField("已处理", default=0)
+    preview: models.JSONField[list[list[str]]] = models.JSONField(
+        "前几条预览", default=list, blank=True
+    )
+    problems: models.JSONField[list[str]] = models.JSONField("问题", default=list, blank=True)
+    summary: models.JSONField[dict[str, Any]] = models.JSONField(
+        "导入结果", default=dict, blank=True
+    )
+    created_by = staff_reference("上传人")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "已公开信息导入"
+        verbose_name_plural = "已公开信息导入"
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING_IMPORT_STATUSES

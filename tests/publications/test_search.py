@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from gongkai.orgs.models import Role, Unit, User
-from gongkai.publications import search, services
+from gongkai.publications import archive, interchange, search, services
 from gongkai.publications.models import Column, FiveClass, Publication, TopicCategory
 from tests.factories import MembershipFactory, UserFactory
 
@@ -116,3 +117,65 @@ def test_a_phrase_never_matches_across_punctuation(publish: object) -> None:
     publish("县财政，政局稳定", "经济运行平稳")  # type: ignore[operator]
     publish("县财政局通知", "正文")  # type: ignore[operator]
     assert _titles("财政局") == ["县财政局通知"]
+
+
+def _import(*lines: dict[str, str]) -> None:
+    """Bring items in as an old site's export, through the import the command line uses."""
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    archive.import_rows(actor=None, parsed=interchange.read(text.encode(), "old.jsonl"))
+
+
+def test_imported_document_number_typed_as_published_comes_first(
+    publish: object, department: Unit
+) -> None:
+    publish(  # type: ignore[operator]
+        "转发石民字〔2015〕40号文件的通知",
+        "根据石民字〔2015〕40号，现转发如下。石民字〔2015〕40号要求：石民字〔2015〕40号。",
+    )
+    _import(
+        {
+            "标题": "关于开展临时救助工作的通知",
+            "正文": "各乡镇：请按要求做好临时救助工作。",
+            "发布日期": "2015-10-16",
+            "文号": "石民字[2015]40号",
+            "公开单位": "MZJ",
+        }
+    )
+    for query in ("石民字〔2015〕40号", "石民字[2015]40号", "石民字（2015）40号"):
+        assert _titles(query)[0] == "关于开展临时救助工作的通知", query
+
+
+@pytest.mark.parametrize("born_here_first", [True, False])
+def test_an_exact_title_comes_first_imported_or_born_here(
+    publish: object, department: Unit, born_here_first: bool
+) -> None:
+    """The item whose whole title was typed comes before the notice that issued it, although
+    bm25 prefers the notice's short body to the plan's long one."""
+    title = "森林防火工作方案"
+    notice = f"关于印发{title}的通知"
+    plan = {"标题": title, "正文": "第一条　各乡镇应当落实责任。" * 300, "发布日期": "2015-10-16"}
+    if born_here_first:
+        publish(title, plan["正文"])  # type: ignore[operator]
+        _import(
+            {"标题": notice, "正文": f"现将{title}印发给你们。", "发布日期": "2015-11-01"}
+            | {"公开单位": "MZJ"}
+        )
+    else:
+        _import(plan | {"公开单位": "MZJ"})
+        publish(notice, f"现将{title}印发给你们。")  # type: ignore[operator]
+    assert _titles(title) == [title, notice]
+    # Spaces typed between the characters do not matter.
+    assert _titles(" 森林防火 工作方案 ")[0] == title
+
+
+def test_without_fts_the_document_number_and_title_still_come_first(
+    publish: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "_is_sqlite", lambda: False)
+    publish("宝盖镇政务公开工作方案", "正文", doc_number="宝政〔2020〕58号")  # type: ignore[operator]
+    publish("转发宝政〔2020〕58号文件的通知", "关于印发宝盖镇政务公开工作方案")  # type: ignore[operator]
+    publish("关于印发宝盖镇政务公开工作方案的通知", "宝盖镇政务公开工作方案")  # type: ignore[operator]
+    assert _titles("宝政[2020]58号")[0] == "宝盖镇政务公开工作方案"
+    assert (
+        _titles("关于印发宝盖镇政务公开工作方案的通知")[0] == "关于印发宝盖镇政务公开工作方案的通知"
+    )

@@ -1,0 +1,222 @@
+"""How fast an old site's 10,000 published items are read, checked, imported and exported.
+
+A county moving to gongkai brings a few thousand to tens of thousands of items (issue 8). This
+writes ``ROWS`` seeded pseudo-notices (about 1,100 characters of body each, 索引号 on most, 文号 on
+half, some 栏目 the tree lacks) as .jsonl, GB18030 .csv and .xlsx, then times on a throw-away
+SQLite test database: reading each file (interchange.read), the all-or-nothing check alone
+(import_rows dry run), the import itself (bulk inserts, one checker, search index in batches),
+the export back to .jsonl and .xlsx, and a search by 文号 and by exact title among the imported
+items. The .xlsx is written by openpyxl, as our own export is: inline strings as character
+references and no stored dimension, which makes openpyxl read the sheet twice, a worst case next
+to a workbook saved by Excel or WPS. The memory a fresh process needs to read the .xlsx (and,
+for comparison, the .jsonl) is measured in a child process. Run with ``python -m bench``;
+``BENCH_ROWS`` changes the size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.test.utils import setup_test_environment, teardown_test_environment
+from openpyxl import Workbook
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
+SEED = 20260801
+COLUMNS = ["通知公告", "工作动态", "政策解读", "部门动态", "乡镇动态", ""]
+TOPICS = ["民政、扶贫、救灾", "综合政务", "农业、林业、水利", ""]
+PHRASES = [
+    "为进一步做好城乡居民最低生活保障工作",
+    "根据《社会救助暂行办法》和省、市有关文件精神",
+    "经县人民政府研究同意",
+    "现将有关事项通知如下",
+    "各乡镇要高度重视，明确分管领导和具体经办人员",
+    "严格按照申请、审核、审批程序办理",
+    "对符合条件的困难群众做到应保尽保",
+    "资金实行社会化发放，按月足额打卡到户",
+    "县民政局将会同县财政局适时开展督查",
+    "请于每月5日前将上月工作情况报县民政局社会救助股",
+    "本通知自印发之日起施行",
+    "农村低保标准提高到每人每年5280元",
+]
+
+
+def _body(rng: random.Random, n: int) -> str:
+    paragraphs = []
+    while sum(len(p) for p in paragraphs) < 1100:
+        sentences = rng.sample(PHRASES, k=4)
+        paragraphs.append("，".join(sentences) + f"（第{n}号）。")
+    return "\n".join(paragraphs)
+
+
+def _rows(rng: random.Random) -> list[dict[str, str]]:
+    rows = []
+    for n in range(ROWS):
+        year = 2012 + n % 12
+        day = f"{year}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        published = day if n % 3 else f"{day} {8 + n % 10}:{n % 60:02d}"
+        rows.append(
+            {
+                "标题": f"关于做好{year}年第{n}批城乡低保资金发放工作的通知",
+                "正文": _body(rng, n),
+                "发布日期": published,
+                "索引号": f"MZJ-1600-{year}-{n:05d}" if n % 5 else "",
+                "文号": f"石民字〔{year}〕{n}号" if n % 2 else "",
+                "栏目": COLUMNS[n % len(COLUMNS)],
+                "主题分类": TOPICS[n % len(TOPICS)],
+                "公开单位": "县民政局",
+                "原网址": f"http://www.shicheng.gov.cn/art/{year}/art_{n}.html",
+            }
+        )
+    return rows
+
+
+def _files(rows: list[dict[str, str]]) -> dict[str, bytes]:
+    names = list(rows[0])
+    jsonl = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=names, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("信息")
+    sheet.append(names)
+    for row in rows:
+        sheet.append([row[name] for name in names])
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    return {
+        "jsonl": jsonl,
+        "csv": text.getvalue().encode("gb18030"),
+        "xlsx": xlsx.getvalue(),
+    }
+
+
+def _timed(fn: Any) -> tuple[Any, float]:
+    began = time.perf_counter()
+    result = fn()
+    return result, round(time.perf_counter() - began, 3)
+
+
+# VmHWM, not ru_maxrss: a child inherits its parent's ru_maxrss across fork, and the bench's own
+# process is large by then; VmHWM belongs to the child's fresh address space.
+_READ_MEMORY = """
+import json, os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from gongkai.publications import interchange
+def peak():
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) // 1024
+data = open(sys.argv[1], "rb").read()
+before = peak()
+parsed = interchange.read(data, sys.argv[1])
+print(json.dumps({"rows": len(parsed.rows), "growth_mb": peak() - before}))
+"""
+
+
+def _read_memory(data: bytes, fmt: str) -> int:
+    """How much a fresh process grows while reading the file (the rows themselves included)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"old.{fmt}"
+        path.write_bytes(data)
+        done = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", _READ_MEMORY, str(path)],
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["rows"] == ROWS, result
+    return int(result["growth_mb"])
+
+
+def _run(files: dict[str, bytes]) -> dict[str, Any]:
+    from gongkai.orgs.models import Unit, UnitKind
+    from gongkai.publications import archive, interchange, search
+    from gongkai.publications.models import Publication
+
+    Unit.objects.create(code="MZJ", name="县民政局", kind=UnitKind.DEPARTMENT)
+    results: dict[str, Any] = {}
+    parsed = {}
+    for fmt, data in files.items():
+        parsed[fmt], seconds = _timed(lambda d=data, f=fmt: interchange.read(d, f"old.{f}"))
+        assert not parsed[fmt].problems, parsed[fmt].problems[:3]
+        results[f"read_{fmt}_s"] = seconds
+        results[f"{fmt}_mb"] = round(len(data) / 1048576, 1)
+    for fmt in ("xlsx", "jsonl"):
+        results[f"read_{fmt}_memory_mb"] = _read_memory(files[fmt], fmt)
+    summary, results["check_only_s"] = _timed(
+        lambda: archive.import_rows(actor=None, parsed=parsed["xlsx"], dry_run=True)
+    )
+    summary, results["import_s"] = _timed(
+        lambda: archive.import_rows(actor=None, parsed=parsed["xlsx"])
+    )
+    results["imported"] = summary["imported"]
+    results["index_numbers_new"] = summary["index_numbers_new"]
+    results["unmapped_columns"] = summary["unmapped_columns"]
+    published = Publication.objects.published()
+    for fmt in ("jsonl", "xlsx"):
+        data, results[f"export_{fmt}_s"] = _timed(
+            lambda f=fmt: interchange.export(published, f)  # type: ignore[arg-type]
+        )
+        results[f"export_{fmt}_mb"] = round(len(data) / 1048576, 1)
+    for label, query, expected in (
+        ("search_doc_number_ms", "石民字（2019）7号", "石民字〔2019〕7号"),
+        ("search_title_ms", "关于做好2019年第7批城乡低保资金发放工作的通知", None),
+    ):
+        page, seconds = _timed(lambda q=query: search.search(q, published))
+        first = page.items[0]
+        assert expected is None or first.doc_number == expected, first.doc_number
+        assert expected is not None or first.title == query, first.title
+        results[label] = round(seconds * 1000, 1)
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return results
+
+
+def main() -> None:
+    rng = random.Random(SEED)  # noqa: S311 - reproducible test data, not security
+    files = _files(_rows(rng))
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        results = _run(files)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+    report = {
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "database": connection.vendor,
+        "rows": ROWS,
+        "results": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "publications_import.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    print("publications import:", json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    main()
