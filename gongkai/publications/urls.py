@@ -3,7 +3,7 @@ namespace "publications"."""
 
 from django.urls import path
 
-from gongkai.publications import views
+from gongkai.publications import import_pages, views
 
 app_name = "publications"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("words/", views.check_words, name="words"),
     path("words/<int:pk>/active/", views.check_word_active, name="word_active"),
     path("subsidies/import/", views.subsidy_import, name="subsidy_import"),
+    path("import/", import_pages.import_start, name="import"),
+    path("import/<int:pk>/", import_pages.import_job, name="import_job"),
+    path("import/<int:pk>/confirm/", import_pages.import_job_confirm, name="import_job_confirm"),
     path("<int:pk>/", views.publication_detail, name="detail"),
     path("<int:pk>/edit/", views.publication_edit, name="edit"),
     path("<int:pk>/submit/", views.publication_submit, name="submit"),
