@@ -23,7 +23,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -278,6 +278,14 @@ def _read_xlsx(data: bytes) -> Parsed:
 def _rows_of_sheet(title: str, rows: Iterator[tuple[object, ...]]) -> Parsed:
     parsed = Parsed(format="xlsx")
     where = f"工作表“{title}”"
+    if not _table(parsed, rows, where):
+        parsed.problems.append(f"{where}是空的：第一个工作表须有表头和信息。")
+    return parsed
+
+
+def _table(parsed: Parsed, rows: Iterable[Sequence[object]], where: str) -> bool:
+    """Fill ``parsed`` from a table whose first non-blank row is its header (a sheet or a CSV
+    file), naming each row as ``where`` 第N行; returns whether a header was found."""
     positions: dict[int, str] | None = None
     for number, values in enumerate(rows, start=1):
         if positions is None:
@@ -288,7 +296,7 @@ def _rows_of_sheet(title: str, rows: Iterator[tuple[object, ...]]) -> Parsed:
             )
             if problems:
                 parsed.problems.extend(problems)
-                return parsed
+                return True
             continue
         row = {name: _cell(values[i], name) for i, name in positions.items() if i < len(values)}
         if not any(v is not None for v in row.values()):
@@ -297,9 +305,7 @@ def _rows_of_sheet(title: str, rows: Iterator[tuple[object, ...]]) -> Parsed:
         parsed.row_labels.append(f"{where}第{number}行")
         if len(parsed.rows) > MAX_ROWS:
             break
-    if positions is None:
-        parsed.problems.append(f"{where}是空的：第一个工作表须有表头和信息。")
-    return parsed
+    return positions is not None
 
 
 # ---------------------------------------------------------------------------- text: csv and jsonl
@@ -345,26 +351,8 @@ def _read_csv(text: str) -> Parsed:
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    positions: dict[int, str] | None = None
     try:
-        for number, values in enumerate(reader, start=1):
-            if positions is None:
-                if not any(v.strip() for v in values):
-                    continue
-                positions, parsed.ignored_columns, problems = _header(
-                    list(values), f"第{number}行（表头）"
-                )
-                if problems:
-                    parsed.problems.extend(problems)
-                    return parsed
-                continue
-            row = {name: _cell(values[i], name) for i, name in positions.items() if i < len(values)}
-            if not any(v is not None for v in row.values()):
-                continue
-            parsed.rows.append(row)
-            parsed.row_labels.append(f"第{number}行")
-            if len(parsed.rows) > MAX_ROWS:
-                break
+        _table(parsed, reader, "")
     except csv.Error as exc:
         parsed.problems.append(
             f"第{reader.line_num}行附近CSV格式有误（{exc}），请检查引号是否成对。"
