@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongkai.workdays",
     "gongkai.publications",
     "gongkai.applications",
+    "gongkai.reports",
     "gongkai.portal",
     "gongkai.api",
     "gongkai.demo",

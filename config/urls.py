@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("gongkai.portal.urls")),
     path("staff/publications/", include("gongkai.publications.urls")),
     path("staff/applications/", include("gongkai.applications.urls")),
+    path("staff/reports/", include("gongkai.reports.urls")),
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),
     path(
