@@ -1,7 +1,8 @@
-"""The office's report pages, mounted at /staff/reports/ under the namespace "reports"."""
+"""The office's report pages, mounted at /staff/reports/ under the namespace "reports"; each
+report's module lists its own."""
 
-from django.urls import path
+from gongkai.reports.views import annual, monthly
 
 app_name = "reports"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [*monthly.urlpatterns, *annual.urlpatterns]
