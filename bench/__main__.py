@@ -14,6 +14,7 @@ def main() -> None:
         annual_report,
         catalog_excel,
         clock_bench,
+        monthly_report,
         publications_import,
         textcheck_bench,
         textcheck_corpus,
@@ -22,6 +23,7 @@ def main() -> None:
     annual_report.main()
     catalog_excel.main()
     clock_bench.main()
+    monthly_report.main()
     publications_import.main()
     textcheck_bench.main()
     textcheck_corpus.main()  # last: exits 1 when wrong words fire too often on real text
