@@ -106,3 +106,12 @@ def test_edit_form_saves_the_editor_parts(
     assert "2024年11月1日" in page
     client.post(REPORT + "edit/", {"issue_no": "第3期", "issued_on": "bad"})
     assert MonthlyReport.objects.get(year=2024, month=10).issue_no == "第2期"
+
+
+def test_leaders_read_the_report_but_do_not_edit_it(client: Client, leader: User) -> None:
+    client.force_login(leader)
+    page = client.get(REPORT)
+    assert page.status_code == 200
+    assert "编辑期数" not in page.content.decode()
+    assert client.get(REPORT + "docx/").status_code == 200
+    assert client.get(REPORT + "edit/").status_code == 403

@@ -46,7 +46,15 @@ class MonthlyReportForm(forms.ModelForm):  # type: ignore[type-arg]
 def _office(request: HttpRequest) -> User:
     user = staff_user(request)
     if not permissions.is_office(user):
-        raise PermissionDenied(_("只有县政务公开办可以查看和编辑政务公开月报。"))
+        raise PermissionDenied(_("只有县政务公开办可以编辑政务公开月报。"))
+    return user
+
+
+def _reader(request: HttpRequest) -> User:
+    """The office writes the report; county leaders read it too (DOMAIN.md §1)."""
+    user = staff_user(request)
+    if not permissions.reads_everything(user):
+        raise PermissionDenied(_("政务公开月报由县政务公开办编发，县领导可以查看。"))
     return user
 
 
@@ -63,7 +71,7 @@ def _previous_month() -> tuple[int, int]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Choose a month; the reports whose editor parts were saved are listed."""
-    _office(request)
+    user = _reader(request)
     year, month = _previous_month()
     raw_year, raw_month = request.GET.get("year", ""), request.GET.get("month", "")
     if raw_year.isdigit() and raw_month.isdigit():
@@ -76,6 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "years": list(range(clock.today().year, FIRST_YEAR - 1, -1)),
         "months": list(range(1, 13)),
         "saved": MonthlyReport.objects.all()[:24],
+        "can_edit": permissions.is_office(user),
     }
     return render(request, "staff/reports/monthly_index.html", context)
 
@@ -83,7 +92,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """The month's report in seed 003's structure, with its tables."""
-    _office(request)
+    user = _reader(request)
     _check_month(year, month)
     data = monthly.monthly_report(year=year, month=month)
     context: dict[str, Any] = {
@@ -92,6 +101,7 @@ def report(request: HttpRequest, year: int, month: int) -> HttpResponse:
         "issued_on": monthly.issued_on(data),
         "editor_note": monthly.EDITOR_NOTE.format(county=data["county"], year=year),
         "table_note": monthly.TABLE_NOTE,
+        "can_edit": permissions.is_office(user),
         "tables": [
             (
                 _("县直部门政府信息公开情况"),
@@ -109,7 +119,7 @@ def report(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @login_required
 def report_docx(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """The month's report as a Word document."""
-    _office(request)
+    _reader(request)
     _check_month(year, month)
     data = monthly_docx.render(monthly.monthly_report(year=year, month=month))
     response = HttpResponse(data, content_type=DOCX)
