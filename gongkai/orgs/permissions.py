@@ -187,6 +187,14 @@ def can_manage_letter_templates(user: Any) -> bool:
     return is_office(user)
 
 
+def can_write_annual_report(user: Any, unit: Unit | None) -> bool:
+    """The office writes the county government's annual report (unit None) and may write any
+    unit's; a unit's reviewer writes its own (条例第四十九条第一款: each department reports)."""
+    if is_office(user):
+        return True
+    return unit is not None and has_role(user, unit, {Role.REVIEWER})
+
+
 def require(allowed: bool, message: str, *, log: str = "") -> None:
     """Raise AccessDenied with a Chinese message unless ``allowed``."""
     if not allowed:

@@ -18,21 +18,14 @@ from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 from gongkai.orgs import permissions
-from gongkai.orgs.models import Role, Unit
+from gongkai.orgs.models import Unit
 from gongkai.reports import annual
 from gongkai.reports.models import AnnualReport, AnnualStatus
 
 
-def can_write_annual(user: Any, unit: Unit | None) -> bool:
-    """The office writes every report; a unit's reviewer writes the unit's own."""
-    if permissions.is_office(user):
-        return True
-    return unit is not None and permissions.has_role(user, unit, {Role.REVIEWER})
-
-
 def _require_writer(user: Any, unit: Unit | None) -> None:
     permissions.require(
-        can_write_annual(user, unit),
+        permissions.can_write_annual_report(user, unit),
         "只有公开办或本单位审核人可以编辑本单位的年度报告；全县年度报告由公开办编辑。",
         log="access denied: annual report write",
     )

@@ -101,7 +101,7 @@ def annual_report_page(request: HttpRequest, year: int, scope: str) -> HttpRespo
     user = staff_user(request)
     unit = _scope(user, year, scope)
     report = annual.annual_report(year=year, unit=unit)
-    can_write = annual_services.can_write_annual(user, unit)
+    can_write = permissions.can_write_annual_report(user, unit)
     final = report["status"] == AnnualStatus.FINAL
     context = {
         "report": report,
@@ -258,7 +258,7 @@ def annual_edit(request: HttpRequest, year: int, scope: str) -> HttpResponse:
     """Edit what the office enters into a report (refused once it is final)."""
     user = staff_user(request)
     unit = _scope(user, year, scope)
-    if not annual_services.can_write_annual(user, unit):
+    if not permissions.can_write_annual_report(user, unit):
         raise PermissionDenied(_("只有公开办或本单位审核人可以编辑年度报告。"))
     record = annual.stored_report(year, unit)
     page = reverse("reports:annual_report", args=[year, _code(unit)])
