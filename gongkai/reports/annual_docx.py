@@ -3,7 +3,7 @@ publish as is: the title, the six headings, section 二's four small tables, sec
 with its merged header cells (申请人情况 over the columns, 法人或其他组织 over its five, 自然人 and
 总计 down two rows) and its nested row labels, section 四's table (行政复议 over five columns,
 行政诉讼 over ten), all with borders. Fonts as in the county's letters
-(gongkai.applications.letter_templates.build): 仿宋 body, 黑体 title and headings.
+(gongkai.official_docx): 仿宋 body, 黑体 title and headings.
 """
 
 from __future__ import annotations
@@ -14,16 +14,16 @@ from typing import Any
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from gongkai.applications.letter_templates.build import (
+from gongkai.official_docx import (
     BODY_FONT,
     BODY_SIZE,
     INDENT,
-    LATIN_FONT,
     TITLE_FONT,
     TITLE_SIZE,
+    add_run,
+    setup_page,
 )
 from gongkai.reports import annual
 
@@ -33,31 +33,6 @@ THREE_WIDTHS = [1.0, 1.0, 4.6] + [1.28] * 7
 TABLE_SIZE = Pt(10.5)  # 五号: the national table is printed small to fit the page
 LITIGATION = annual.LITIGATION
 SECTION_THREE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-
-
-def _fonts(element: Any, east_asia: str) -> None:
-    fonts = element.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    for name in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(name), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asia)
-
-
-def _run(paragraph: Any, text: str, *, font: str = BODY_FONT, size: Any = BODY_SIZE) -> None:
-    run = paragraph.add_run(text)
-    run.font.size = size
-    _fonts(run._element.get_or_add_rPr(), font)
-
-
-def _setup(document: Any) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    normal = document.styles["Normal"]
-    _fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    normal.font.size = BODY_SIZE
 
 
 def _paragraph(
@@ -74,7 +49,7 @@ def _paragraph(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif indent:
         paragraph.paragraph_format.first_line_indent = INDENT
-    _run(paragraph, text, font=font, size=size)
+    add_run(paragraph, text, font=font, size=size)
 
 
 def _text(cell: Any, text: str, *, center: bool = True, bold: bool = False) -> None:
@@ -83,7 +58,7 @@ def _text(cell: Any, text: str, *, center: bool = True, bold: bool = False) -> N
     for run in list(paragraph.runs):
         run._element.getparent().remove(run._element)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if center else WD_ALIGN_PARAGRAPH.LEFT
-    _run(paragraph, text, size=TABLE_SIZE, font=TITLE_FONT if bold else BODY_FONT)
+    add_run(paragraph, text, size=TABLE_SIZE, font=TITLE_FONT if bold else BODY_FONT)
 
 
 def _table(document: Any, rows: int, columns: int, widths: list[float] | None = None) -> Any:
@@ -209,7 +184,7 @@ def _texts(document: Any, text: str) -> None:
 def render(report: dict[str, Any]) -> bytes:
     """The Word document of ``report`` (gongkai.reports.annual.annual_report's result)."""
     document = docx.Document()
-    _setup(document)
+    setup_page(document, line=None)  # mostly tables: Word's own line spacing
     _paragraph(document, report["title"], font=TITLE_FONT, size=TITLE_SIZE, center=True)
     headings = report["headings"]
     sections = report["sections"]

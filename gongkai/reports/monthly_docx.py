@@ -5,7 +5,7 @@ the highlights column, 〔存在问题〕 and 〔下一步工作要求〕 as ●
 department, every township (责任单位 | 1-M月发布数 | M月发布数 | 备注, ● in 备注 for a unit that
 published nothing in the month) and the contributions to the standardization column. Tables use
 Word's built-in "Table Grid" style, so every cell has borders. Fonts as in the letters
-(gongkai.applications.letter_templates.build): body 仿宋 三号, title and headings 黑体.
+(gongkai.official_docx): body 仿宋 三号, title and headings 黑体.
 """
 
 from __future__ import annotations
@@ -19,43 +19,22 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
+from gongkai.official_docx import (
+    BODY_FONT,
+    BODY_SIZE,
+    INDENT,
+    LINE,
+    TITLE_FONT,
+    add_run,
+    setup_page,
+)
 from gongkai.reports import monthly
 
-BODY_FONT = "仿宋"
-HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-BODY_SIZE = Pt(16)  # 三号
+HEADING_FONT = TITLE_FONT
 TITLE_SIZE = Pt(26)  # 一号
 TABLE_SIZE = Pt(12)  # 小四
-LINE = Pt(28)
-INDENT = Pt(32)
-
-
-def _fonts(element: Any, east_asia: str) -> None:
-    """Name the fonts outright: a theme font attribute would win over the named one."""
-    fonts = element.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:cs"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asia)
-
-
-def _setup(document: Any) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    normal = document.styles["Normal"]
-    _fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    normal.font.size = BODY_SIZE
-    layout = normal.paragraph_format
-    layout.space_before = layout.space_after = Pt(0)
-    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    layout.line_spacing = LINE
 
 
 def _paragraph(
@@ -76,10 +55,7 @@ def _paragraph(
         paragraph.paragraph_format.first_line_indent = INDENT
     paragraph.paragraph_format.line_spacing = line
     if text:
-        run = paragraph.add_run(text)
-        run.font.size = size
-        run.bold = bold
-        _fonts(run._element.get_or_add_rPr(), font)
+        add_run(paragraph, text, font=font, size=size, bold=bold)
     return paragraph
 
 
@@ -100,10 +76,7 @@ def _cell(cell: Any, text: str, *, bold: bool = False) -> None:
     layout = paragraph.paragraph_format
     layout.first_line_indent = Pt(0)
     layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    run = paragraph.add_run(text)
-    run.font.size = TABLE_SIZE
-    run.bold = bold
-    _fonts(run._element.get_or_add_rPr(), HEADING_FONT if bold else BODY_FONT)
+    add_run(paragraph, text, size=TABLE_SIZE, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
 
 
 def _repeat_header(row: Any) -> None:
@@ -148,7 +121,7 @@ def unit_table_rows(report: dict[str, Any], group: str) -> list[list[str]]:
 def render(report: dict[str, Any]) -> bytes:
     """Return the monthly report as the bytes of a .docx file."""
     document = docx.Document()
-    _setup(document)
+    setup_page(document)
     county = report["county"]
     editor = report["editor"]
     text = monthly.paragraphs(report)
@@ -168,8 +141,7 @@ def render(report: dict[str, Any]) -> bytes:
     _paragraph(document, "")
     note = monthly.EDITOR_NOTE.format(county=county, year=report["year"])
     paragraph = _paragraph(document, "", indent=True)
-    lead = paragraph.add_run("编者按：")
-    _fonts(lead._element.get_or_add_rPr(), HEADING_FONT)
+    add_run(paragraph, "编者按：", font=HEADING_FONT)
     paragraph.add_run(note)
     _paragraph(document, "领导批示：" + "".join(text["instructions"]), indent=True)
 

@@ -33,22 +33,26 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
+
+from gongkai.official_docx import (
+    BODY_FONT,
+    BODY_SIZE,
+    INDENT,
+    LINE,
+    TITLE_FONT,
+    TITLE_SIZE,
+    add_run,
+    name_fonts,
+    setup_page,
+)
 
 HERE = Path(__file__).resolve().parent
 
-BODY_FONT = "仿宋"
-# 方正小标宋简体 is the official title font but is not installed on every office computer; 黑体 is.
-TITLE_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-BODY_SIZE = Pt(16)  # 三号
-TITLE_SIZE = Pt(22)  # 二号
 CONTACT_SIZE = Pt(14)  # 四号
-LINE = Pt(28)
 TITLE_LINE = Pt(36)
-INDENT = Pt(32)  # two characters of 三号
 # Fixed zip timestamps, so rebuilding an unchanged template gives the same file.
 ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 CREATED = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -310,35 +314,14 @@ LETTERS: dict[str, Spec] = {
 KINDS: tuple[str, ...] = tuple(LETTERS)
 
 
-def _fonts(element: Any, east_asia: str) -> None:
-    """Name the fonts outright: a theme font attribute would win over the named one."""
-    fonts = element.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:cs"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asia)
-
-
 def _setup(document: Any) -> None:
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    setup_page(document)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _fonts(run_defaults, BODY_FONT)
+    name_fonts(run_defaults, BODY_FONT)
     lang = run_defaults.find(qn("w:lang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
-    normal = document.styles["Normal"]
-    _fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    normal.font.size = BODY_SIZE
-    layout = normal.paragraph_format
-    layout.space_before = layout.space_after = Pt(0)
-    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    layout.line_spacing = LINE
 
 
 def _paragraph(
@@ -363,9 +346,7 @@ def _paragraph(
     layout.line_spacing = line
     if text:
         # One run per paragraph keeps every placeholder whole for docxtpl.
-        run = paragraph.add_run(text)
-        run.font.size = size
-        _fonts(run._element.get_or_add_rPr(), font)
+        add_run(paragraph, text, font=font, size=size)
 
 
 def build(spec: Spec) -> bytes:
