@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import platform
 import random
-import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.test.utils import setup_test_environment, teardown_test_environment
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.database import median_ms, throwaway_database, write_results
+
 SIZE = 100_000
 UNITS = 2_000
 REPEATS = 3
@@ -71,22 +68,11 @@ def _fill() -> list[Any]:
     return units
 
 
-def _time(fn: Any) -> float:
-    runs = []
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - began)
-    return round(statistics.median(runs) * 1000, 1)
-
-
 def main() -> None:
     from gongkai.applications.selectors import annual_report_table
     from gongkai.reports.annual import annual_report
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+    with throwaway_database():
         began = time.perf_counter()
         with transaction.atomic():
             units = _fill()
@@ -94,23 +80,11 @@ def main() -> None:
         county = units[:50]
         results = {
             "fill_s": filled,
-            "province_ms": _time(lambda: annual_report_table(2024)),
-            "county_50_units_ms": _time(lambda: annual_report_table(2024, units=county)),
-            "one_unit_ms": _time(lambda: annual_report_table(2024, units=units[:1])),
-            "annual_report_all_ms": _time(lambda: annual_report(year=2024)),
-            "annual_report_one_unit_ms": _time(lambda: annual_report(year=2024, unit=units[0])),
+            "province_ms": median_ms(lambda: annual_report_table(2024)),
+            "county_50_units_ms": median_ms(lambda: annual_report_table(2024, units=county)),
+            "one_unit_ms": median_ms(lambda: annual_report_table(2024, units=units[:1])),
+            "annual_report_all_ms": median_ms(lambda: annual_report(year=2024)),
+            "annual_report_one_unit_ms": median_ms(lambda: annual_report(year=2024, unit=units[0])),
         }
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
-    report = {
-        "machine": platform.platform(),
-        "python": platform.python_version(),
-        "database": connection.vendor,
-        "applications": SIZE,
-        "units": UNITS,
-        "results": results,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "annual_report.json").write_text(json.dumps(report, indent=2) + "\n")
+    write_results("annual_report", {"applications": SIZE, "units": UNITS, "results": results})
     print("annual report:", json.dumps(results))

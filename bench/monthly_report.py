@@ -14,17 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import platform
 import random
-import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.test.utils import setup_test_environment, teardown_test_environment
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.database import median_ms, throwaway_database, write_results
+
 SIZE = int(os.environ.get("BENCH_PUBLICATIONS", "1000000"))
 UNITS = 1_500
 BATCH = 50_000
@@ -94,22 +91,11 @@ def _fill() -> None:
             cursor.executemany(sql, rows)
 
 
-def _time(fn: Any) -> float:
-    runs = []
-    for _ in range(REPEATS):
-        began = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - began)
-    return round(statistics.median(runs) * 1000, 1)
-
-
 def main() -> None:
     from gongkai.reports import monthly_docx
     from gongkai.reports.monthly import monthly_report
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+    with throwaway_database():
         began = time.perf_counter()
         with transaction.atomic():
             _fill()
@@ -119,24 +105,12 @@ def main() -> None:
         report = monthly_report(year=2024, month=10)
         results = {
             "fill_s": filled,
-            "october_ms": _time(lambda: monthly_report(year=2024, month=10)),
-            "january_ms": _time(lambda: monthly_report(year=2024, month=1)),
-            "december_ms": _time(lambda: monthly_report(year=2024, month=12)),
-            "docx_render_ms": _time(lambda: monthly_docx.render(report)),
+            "october_ms": median_ms(lambda: monthly_report(year=2024, month=10)),
+            "january_ms": median_ms(lambda: monthly_report(year=2024, month=1)),
+            "december_ms": median_ms(lambda: monthly_report(year=2024, month=12)),
+            "docx_render_ms": median_ms(lambda: monthly_docx.render(report)),
             "listed_units": len(report["units"]),
             "year_to_date_items": report["total"]["year_to_date"],
         }
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
-    summary = {
-        "machine": platform.platform(),
-        "python": platform.python_version(),
-        "database": connection.vendor,
-        "publications": SIZE,
-        "units": UNITS,
-        "results": results,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "monthly_report.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_results("monthly_report", {"publications": SIZE, "units": UNITS, "results": results})
     print("monthly report:", json.dumps(results))

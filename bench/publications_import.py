@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import os
-import platform
 import random
 import resource
 import subprocess
@@ -29,11 +28,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
-from django.test.utils import setup_test_environment, teardown_test_environment
 from openpyxl import Workbook
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.database import throwaway_database, write_results
+
 ROWS = int(os.environ.get("BENCH_ROWS", "10000"))
 SEED = 20260801
 COLUMNS = ["通知公告", "工作动态", "政策解读", "部门动态", "乡镇动态", ""]
@@ -193,24 +191,9 @@ def _run(files: dict[str, bytes]) -> dict[str, Any]:
 def main() -> None:
     rng = random.Random(SEED)  # noqa: S311 - reproducible test data, not security
     files = _files(_rows(rng))
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+    with throwaway_database():
         results = _run(files)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
-    report = {
-        "machine": platform.platform(),
-        "python": platform.python_version(),
-        "database": connection.vendor,
-        "rows": ROWS,
-        "results": results,
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "publications_import.json").write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_results("publications_import", {"rows": ROWS, "results": results})
     print("publications import:", json.dumps(results, ensure_ascii=False))
 
 
