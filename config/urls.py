@@ -9,6 +9,9 @@ urlpatterns = [
     path("staff/publications/", include("gongkai.publications.urls")),
     path("staff/applications/", include("gongkai.applications.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
+    path("staff/monitoring/", include("gongkai.monitoring.urls")),
+    path("staff/ledger/", include("gongkai.ledger.urls")),
+    path("staff/assessment/", include("gongkai.assessment.urls")),
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),
     path(

@@ -195,6 +195,41 @@ def can_write_annual_report(user: Any, unit: Unit | None) -> bool:
     return unit is not None and has_role(user, unit, {Role.REVIEWER})
 
 
+def can_manage_monitoring(user: Any) -> bool:
+    """The office runs the site monitoring: columns' update classes, new-media accounts, probes
+    and incidents (国办秘函〔2019〕19号 makes the county's office answerable for its site)."""
+    return is_office(user)
+
+
+def can_record_new_media_posts_of(user: Any, unit: Unit) -> bool:
+    """A new-media account's owner unit (its editor or reviewer) records its own posts; the office
+    records or imports anyone's."""
+    return is_office(user) or has_role(user, unit, SUBMIT_ROLES)
+
+
+def can_manage_work_plans(user: Any) -> bool:
+    """The office writes the work plan and its tasks and accepts or returns the units' work
+    (seed 004: 县政务公开办每月跟踪督办)."""
+    return is_office(user)
+
+
+def can_report_task_of(user: Any, unit: Unit) -> bool:
+    """A responsible unit's editor or reviewer reports its own part of a task and uploads its
+    evidence (佐证材料); the office may do it for any unit."""
+    return is_office(user) or has_role(user, unit, SUBMIT_ROLES)
+
+
+def can_manage_assessment(user: Any) -> bool:
+    """The office keeps the indicators, enters the scores no query can measure, and opens and
+    closes rectification items (整改)."""
+    return is_office(user)
+
+
+def can_report_rectification_of(user: Any, unit: Unit) -> bool:
+    """The unit that owns a rectification item reports what it did; only the office closes it."""
+    return is_office(user) or has_role(user, unit, SUBMIT_ROLES)
+
+
 def require(allowed: bool, message: str, *, log: str = "") -> None:
     """Raise AccessDenied with a Chinese message unless ``allowed``."""
     if not allowed:
