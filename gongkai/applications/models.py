@@ -358,3 +358,40 @@ class TrackingSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class ClosedYear(models.Model):
+    """A year whose annual report (政府信息公开工作年度报告) is final: its figures are published,
+    so no handling step may be dated into it any more (ADR 0007). ``unit`` None closes the year
+    for every unit, since the county's report counts them all. Written by the reports app when it
+    finalizes a report, removed when the office reopens it."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="单位（空为全县）",
+    )
+    closed_at = models.DateTimeField("定稿时间")
+
+    class Meta:
+        verbose_name = "年度报告已定稿的年度"
+        verbose_name_plural = "年度报告已定稿的年度"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"],
+                condition=models.Q(unit__isnull=False),
+                name="closed_year_once_per_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(unit__isnull=True),
+                name="closed_year_once_for_county",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年（{self.unit.name if self.unit else '全县'}）"

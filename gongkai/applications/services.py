@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gongkai import clock as statutory
@@ -29,6 +29,7 @@ from gongkai.applications.models import (
     Application,
     ApplicationEvent,
     Channel,
+    ClosedYear,
     Consultation,
     ConsultationKind,
     DeliveryWay,
@@ -147,7 +148,11 @@ def record_event(
     public: bool = True,
     data: Mapping[str, Any] | None = None,
 ) -> ApplicationEvent:
-    """Append an immutable event to the application and the audit log (every step does)."""
+    """Append an immutable event to the application and the audit log (every step does).
+
+    Every step passes through here with its date, so this is where a step dated into a year
+    whose annual report is final is refused (ADR 0007)."""
+    refuse_closed_year(on, [application.unit, application.account_unit])
     event = ApplicationEvent.objects.create(
         application=application,
         kind=kind,
@@ -166,6 +171,36 @@ def record_event(
         + (f"：{note}" if note else ""),
     )
     return event
+
+
+def refuse_closed_year(on: dt.date, units: list[Unit | None]) -> None:
+    """Refuse a fact dated ``on`` that would change a final annual report: the county's report of
+    that year, or the report of one of ``units`` (the unit handling the application and the unit
+    whose report counts it)."""
+    ids = [u.pk for u in units if u is not None]
+    closed = (
+        ClosedYear.objects.filter(year=on.year)
+        .filter(Q(unit__isnull=True) | Q(unit_id__in=ids))
+        .select_related("unit")
+        .first()
+    )
+    if closed is not None:
+        whose = f"{closed.unit.name}的" if closed.unit else "全县"
+        raise InvalidTransition(
+            f"{whose}{on.year}年政府信息公开工作年度报告已经定稿，不能再登记日期在"
+            f"{on.year}年的办理步骤（{on:%Y-%m-%d}）；确需补录的，请公开办先撤销该年度报告的定稿。",
+            log=f"step dated {on} into closed year {closed}",
+        )
+
+
+def year_close(*, year: int, unit: Unit | None) -> None:
+    """Close ``year`` for ``unit`` (None: every unit): called when its annual report is final."""
+    ClosedYear.objects.get_or_create(year=year, unit=unit, defaults={"closed_at": clock.now()})
+
+
+def year_reopen(*, year: int, unit: Unit | None) -> None:
+    """Open ``year`` again for ``unit``: called when the office reopens its annual report."""
+    ClosedYear.objects.filter(year=year, unit=unit).delete()
 
 
 class OpenPause(Exception):
@@ -612,6 +647,8 @@ def application_route(
             f"转交日期不能早于上一次转交（{last.on:%Y-%m-%d}）。", log="route before last"
         )
     _handling_unit(to_unit)
+    # Routing moves the account unit within the year: neither unit's final report may change.
+    refuse_closed_year(on, [application.unit, application.account_unit, to_unit])
     from_unit = application.unit
     Routing.objects.create(
         application=application,

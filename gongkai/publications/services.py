@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import logging
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -294,6 +294,13 @@ def publication_attach(
     )
     if publication.status not in EDITABLE_STATUSES:
         raise InvalidTransition("只有草稿或已退回的信息可以添加附件。", log="attach: not editable")
+    attachment = _attach(publication, name, data)
+    _record(publication, actor, "attach", f"添加附件“{attachment.name}”")
+    return attachment
+
+
+def _attach(publication: Publication, name: str, data: bytes) -> Attachment:
+    """Store a file on a locked item after checking its type by content and its size."""
     result = files.check_upload(name, data, max_bytes=settings.GONGKAI_MAX_ATTACHMENT_BYTES)
     if result.kind is None:
         raise ValidationFailed(result.problem, log=f"attachment refused: {name}")
@@ -310,7 +317,6 @@ def publication_attach(
     )
     attachment.file.save(f"{attachment.sha256[:16]}.{result.kind}", ContentFile(data), save=False)
     attachment.save()
-    _record(publication, actor, "attach", f"添加附件“{attachment.name}”")
     return attachment
 
 
@@ -518,6 +524,54 @@ def publication_approve(
     elif blocking:
         note += f"；审核人放行{len(blocking)}处检查问题，理由：{publication.override_reason}"
     _record(publication, actor, "approve", note)
+    return publication
+
+
+@transaction.atomic
+def publication_file_document(
+    *,
+    actor: Actor,
+    unit: Unit,
+    values: Mapping[str, Any],
+    attachments: Sequence[tuple[str, bytes]] = (),
+    note: str,
+    replaces: Publication | None = None,
+) -> Publication:
+    """Publish at once a document the system composed from records already signed off elsewhere
+    (a final annual report, signed off by its unit's reviewer or the office when it was marked
+    final), so it is not sent round the review queue a second time. The caller checks permission.
+    The pre-publication checks still run and a blocking finding refuses it: there is no override
+    here. ``replaces``, a published earlier version, is withdrawn with ``note`` as the reason."""
+    publication = draft_for(actor=actor, unit=unit, values=values)
+    for name, data in attachments:
+        _attach(publication, name, data)
+    _move(publication, PublicationStatus.SUBMITTED)
+    _require_complete(publication)
+    _move(publication, PublicationStatus.PUBLISHED)
+    publication.findings = checks.run(publication)
+    blocking = checks.blocking(publication.findings)
+    if blocking:
+        raise ValidationFailed(
+            "发布前检查发现不能公开的内容，不能发布，请先修改后重新定稿。",
+            log=f"filed document for {unit.code}: {len(blocking)} blocking findings",
+            problems=[checks.describe(f) for f in blocking],
+        )
+    publication.submitted_at = clock.now()
+    publication.index_no = allocate_index_no(
+        unit=unit, topic=publication.topic, year=clock.today().year
+    )
+    _publish_now(publication)
+    publication.save()
+    search.index([publication])
+    _record(publication, actor, "approve", note)
+    if replaces is not None and replaces.status == PublicationStatus.PUBLISHED:
+        earlier = _lock(replaces)
+        _move(earlier, PublicationStatus.WITHDRAWN)
+        earlier.withdrawn_at = clock.now()
+        earlier.withdrawal_reason = f"已由更正后的版本（{publication.index_no}）代替"
+        earlier.save()
+        search.remove([earlier.pk])
+        _record(earlier, actor, "withdraw", earlier.withdrawal_reason)
     return publication
 
 

@@ -13,13 +13,22 @@ from typing import Any
 
 from django.db import transaction
 
+from gongkai.applications import services as application_services
 from gongkai.applications.selectors import TOTAL
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 from gongkai.orgs import permissions
-from gongkai.orgs.models import Unit
-from gongkai.reports import annual
+from gongkai.orgs.models import Unit, UnitKind
+from gongkai.publications import services as publication_services
+from gongkai.publications.models import (
+    Column,
+    DocKind,
+    FiveClass,
+    PublicationStatus,
+    TopicCategory,
+)
+from gongkai.reports import annual, annual_docx, annual_html
 from gongkai.reports.models import AnnualReport, AnnualStatus
 
 
@@ -143,6 +152,11 @@ def annual_finalize(*, actor: Any, year: int, unit: Unit | None) -> AnnualReport
     report = _locked(year, unit)
     if report.status == AnnualStatus.FINAL:
         raise InvalidTransition("年度报告已经定稿。", log="annual report already final")
+    if year >= clock.today().year:
+        raise InvalidTransition(
+            f"{year}年度尚未结束，年度报告不能定稿（条例第四十九条：每年1月31日前公布上一年度的报告）。",
+            log=f"finalize {year}: year not over",
+        )
     data = annual.annual_report(year=year, unit=unit)
     if data["checks"]:
         raise ValidationFailed(
@@ -158,6 +172,7 @@ def annual_finalize(*, actor: Any, year: int, unit: Unit | None) -> AnnualReport
     report.finalized_at = clock.now()
     report.finalized_by = actor if getattr(actor, "is_authenticated", False) else None
     report.save()
+    application_services.year_close(year=year, unit=unit)
     audit(
         actor=actor,
         action="annual_report.finalize",
@@ -186,6 +201,7 @@ def annual_reopen(*, actor: Any, year: int, unit: Unit | None, reason: str) -> A
     report.finalized_at = None
     report.finalized_by = None
     report.save()
+    application_services.year_reopen(year=year, unit=unit)
     audit(
         actor=actor,
         action="annual_report.reopen",
@@ -193,5 +209,80 @@ def annual_reopen(*, actor: Any, year: int, unit: Unit | None, reason: str) -> A
         unit_code=unit.code if unit else "",
         summary=f"撤销定稿{report}：{reason.strip()}",
         data={"reason": reason.strip()},
+    )
+    return report
+
+
+ANNUAL_COLUMN = "annual-reports"  # 政府信息公开年报 (publications migration 0002)
+ANNUAL_TOPIC = "综合政务"
+
+
+def is_published(report: AnnualReport) -> bool:
+    """Whether the report's final text is the one on the site (not an earlier, reopened one)."""
+    item = report.publication
+    return (
+        item is not None
+        and item.status == PublicationStatus.PUBLISHED
+        and item.published_at is not None
+        and report.finalized_at is not None
+        and item.published_at >= report.finalized_at
+    )
+
+
+@transaction.atomic
+def annual_publish(*, actor: Any, year: int, unit: Unit | None) -> AnnualReport:
+    """Publish a final annual report in the 政府信息公开年报 column (条例第五十条): the report as
+    the body, its Word file attached, under the unit (the county government for the county's
+    report). Marking it final was the sign-off, so it is published at once; the pre-publication
+    checks still run. Publishing again after a reopened report was corrected withdraws the earlier
+    version. Audited."""
+    _require_writer(actor, unit)
+    report = _locked(year, unit)
+    if report.status != AnnualStatus.FINAL:
+        raise InvalidTransition("年度报告定稿后才能发布。", log="publish: annual report not final")
+    if is_published(report):
+        raise InvalidTransition("该年度报告已经发布。", log="annual report already published")
+    county = Unit.objects.filter(kind=UnitKind.COUNTY).order_by("sort_order", "pk").first()
+    owner = unit if unit is not None else county
+    if owner is None:
+        raise ValidationFailed(
+            "尚未设置县人民政府单位，不能发布全县年度报告。", log="no county unit"
+        )
+    column = Column.objects.filter(code=ANNUAL_COLUMN).first()
+    topic = TopicCategory.objects.filter(name=ANNUAL_TOPIC).first()
+    if column is None or topic is None:
+        raise ValidationFailed(
+            "找不到“政府信息公开年报”栏目或“综合政务”主题分类，请公开办先在栏目设置中恢复。",
+            log="annual reports column or topic missing",
+        )
+    data = annual.annual_report(year=year, unit=unit)
+    finalized = clock.localdate(report.finalized_at) if report.finalized_at else clock.today()
+    publication = publication_services.publication_file_document(
+        actor=actor,
+        unit=owner,
+        values={
+            "title": data["title"],
+            "issuer": owner.name,
+            "written_on": finalized,
+            "topic": topic,
+            "five_class": FiveClass.MANAGEMENT,
+            "column": column,
+            "attribute": "proactive",
+            "doc_kind": DocKind.ORDINARY,
+            "body": annual_html.body_html(data),
+        },
+        attachments=[(f"{data['title']}.docx", annual_docx.render(data))],
+        note="年度报告定稿后发布（条例第五十条）",
+        replaces=report.publication,
+    )
+    report.publication = publication
+    report.save(update_fields=["publication", "updated_at"])
+    audit(
+        actor=actor,
+        action="annual_report.publish",
+        target=report,
+        unit_code=unit.code if unit else "",
+        summary=f"发布{report}，索引号{publication.index_no}",
+        data={"publication": publication.pk},
     )
     return report

@@ -77,6 +77,14 @@ class AnnualReport(BaseModel):
     )
     finalized_at = models.DateTimeField("定稿时间", null=True, blank=True)
     finalized_by = staff_reference("定稿人")
+    publication = models.ForeignKey(
+        "publications.Publication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="在政府信息公开年报栏目发布的信息",
+    )
 
     class Meta:
         ordering = ["-year", "unit__sort_order"]

@@ -67,6 +67,7 @@ def test_unit_staff_see_their_own_report_only(
     assert stranger.get(url("annual_docx")).status_code == 403
     assert stranger.get(url("annual_edit")).status_code == 403
     assert stranger.post(url("annual_finalize")).status_code == 403
+    assert stranger.post(url("annual_publish")).status_code == 403
     assert stranger.get(url("annual_report", "county")).status_code == 403
     # An editor of the unit reads the report but does not edit it.
     editor = UserFactory(username="mzj_e2")
@@ -109,6 +110,11 @@ def test_edit_finalize_download_and_reopen(county: Unit, department: Unit, offic
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     document = docx.Document(io.BytesIO(download.content))
     assert document.paragraphs[0].text == "县民政局2024年政府信息公开工作年度报告"
+    published = client.post(url("annual_publish"), follow=True).content.decode()
+    assert "已在“政府信息公开年报”栏目发布" in published
+    item = AnnualReport.objects.get(pk=record.pk).publication
+    assert item is not None and item.get_absolute_url() in published
+    assert "在政府信息公开年报栏目发布</button>" not in published  # offered once
     client.post(url("annual_reopen"), {"reason": "行政许可数字有误"})
     assert AnnualReport.objects.get(pk=record.pk).status == AnnualStatus.DRAFT
 

@@ -26,7 +26,7 @@ from gongkai.core.errors import GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.orgs.staff_pages import flash_error, staff_user
-from gongkai.reports import annual, annual_docx, annual_services
+from gongkai.reports import annual, annual_docx, annual_html, annual_services
 from gongkai.reports.models import AnnualReport, AnnualStatus
 
 COUNTY = "county"  # the scope in URLs of the county's report (unit codes are upper case)
@@ -103,58 +103,20 @@ def annual_report_page(request: HttpRequest, year: int, scope: str) -> HttpRespo
     report = annual.annual_report(year=year, unit=unit)
     can_write = permissions.can_write_annual_report(user, unit)
     final = report["status"] == AnnualStatus.FINAL
+    record = annual.stored_report(year, unit)
+    published = record.publication if annual_services.is_published(record) else None
     context = {
-        "report": report,
+        **annual_html.body_context(report),
         "year": year,
         "code": _code(unit),
-        "three_rows": _three_rows(report),
-        "four_columns": annual.REVIEW_COLUMNS,
-        "four_values": [
-            report["review_litigation"][g][c]
-            for g in annual.REVIEW_GROUPS
-            for c in annual.REVIEW_COLUMNS
-        ],
-        "two_tables": _two_tables(report),
-        "sections": [
-            (report["headings"][0], report["sections"][annual.OVERVIEW]),
-            (report["headings"][4], report["sections"][annual.PROBLEMS]),
-            (report["headings"][5], report["sections"][annual.OTHER]),
-        ],
         "final": final,
         "can_edit": can_write and not final,
         "can_finalize": can_write and not final,
         "can_reopen": final and permissions.is_office(user),
+        "published": published,
+        "can_publish": final and can_write and not published,
     }
     return render(request, "staff/reports/annual.html", context)
-
-
-def _two_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {
-            "item": spec["item"],
-            "columns": spec["columns"],
-            "rows": [
-                (
-                    row,
-                    [annual_docx.number(report["proactive"][row][c]) for c in spec["columns"][1:]],
-                )
-                for row in spec["rows"]
-            ],
-        }
-        for spec in report["proactive_tables"]
-    ]
-
-
-def _three_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Section 三's rows with ready-made indentation."""
-    return [
-        {
-            "label": row["label"],
-            "level": row["level"],
-            "values": list(row["values"].values()) if row["values"] is not None else None,
-        }
-        for row in report["application_rows"]
-    ]
 
 
 @login_required
@@ -313,6 +275,20 @@ def annual_finalize(request: HttpRequest, year: int, scope: str) -> HttpResponse
 
 @login_required
 @require_POST
+def annual_publish(request: HttpRequest, year: int, scope: str) -> HttpResponse:
+    user = staff_user(request)
+    unit = _scope(user, year, scope)
+    try:
+        annual_services.annual_publish(actor=user, year=year, unit=unit)
+    except GongkaiError as err:
+        flash_error(request, err)
+    else:
+        messages.success(request, _("年度报告已在“政府信息公开年报”栏目发布。"))
+    return redirect("reports:annual_report", year, _code(unit))
+
+
+@login_required
+@require_POST
 def annual_reopen(request: HttpRequest, year: int, scope: str) -> HttpResponse:
     user = staff_user(request)
     unit = _scope(user, year, scope)
@@ -333,5 +309,6 @@ urlpatterns: list[URLPattern] = [
     path("annual/<int:year>/<str:scope>/docx/", annual_docx_download, name="annual_docx"),
     path("annual/<int:year>/<str:scope>/edit/", annual_edit, name="annual_edit"),
     path("annual/<int:year>/<str:scope>/finalize/", annual_finalize, name="annual_finalize"),
+    path("annual/<int:year>/<str:scope>/publish/", annual_publish, name="annual_publish"),
     path("annual/<int:year>/<str:scope>/reopen/", annual_reopen, name="annual_reopen"),
 ]
