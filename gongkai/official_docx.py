@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from docx.enum.text import WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
 
@@ -68,3 +69,23 @@ def add_run(
         run.bold = True
     name_fonts(run._element.get_or_add_rPr(), font)
     return run
+
+
+def repeat_header(row: Any) -> None:
+    """Repeat a table's header row at the top of every page the table runs onto, and keep it on
+    the page of the row after it (no header stranded at the foot of a page)."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = True
+
+
+def keep_row_together(row: Any) -> None:
+    """Do not break a table row across pages (a row of the national table is one figure line)."""
+    properties = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    properties.append(keep)

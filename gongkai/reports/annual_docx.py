@@ -23,6 +23,8 @@ from gongkai.official_docx import (
     TITLE_FONT,
     TITLE_SIZE,
     add_run,
+    keep_row_together,
+    repeat_header,
     setup_page,
 )
 from gongkai.reports import annual
@@ -43,13 +45,14 @@ def _paragraph(
     size: Any = BODY_SIZE,
     center: bool = False,
     indent: bool = True,
-) -> None:
+) -> Any:
     paragraph = document.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif indent:
         paragraph.paragraph_format.first_line_indent = INDENT
     add_run(paragraph, text, font=font, size=size)
+    return paragraph
 
 
 def _text(cell: Any, text: str, *, center: bool = True, bold: bool = False) -> None:
@@ -155,6 +158,10 @@ def _section_three(document: Any, report: dict[str, Any]) -> None:
         for c, column in enumerate(columns, start=3):
             _text(table.cell(r, c), number(row["values"][column]))
         r += 1
+    for index, table_row in enumerate(table.rows):
+        keep_row_together(table_row)
+        if index < 3:
+            repeat_header(table_row)
     document.add_paragraph()
 
 
@@ -172,6 +179,10 @@ def _section_four(document: Any, report: dict[str, Any]) -> None:
     for g, group in enumerate(annual.REVIEW_GROUPS):
         for i, column in enumerate(five):
             _text(table.cell(3, g * 5 + i), number(report["review_litigation"][group][column]))
+    for index, table_row in enumerate(table.rows):
+        keep_row_together(table_row)
+        if index < 3:
+            repeat_header(table_row)  # the heading rows stay with the figures
     document.add_paragraph()
 
 
@@ -190,7 +201,10 @@ def render(report: dict[str, Any]) -> bytes:
     sections = report["sections"]
 
     def heading(index: int) -> None:
-        _paragraph(document, headings[index], font=TITLE_FONT)
+        # A heading stays on the page of what it heads (a table, mostly).
+        _paragraph(
+            document, headings[index], font=TITLE_FONT
+        ).paragraph_format.keep_with_next = True
 
     heading(0)
     _texts(document, sections[annual.OVERVIEW])

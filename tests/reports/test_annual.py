@@ -15,6 +15,7 @@ import docx
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from docx.oxml.ns import qn
 
 from gongkai.applications.models import ApplicantType
 from gongkai.applications.selectors import annual_report_table, report_numbers
@@ -429,3 +430,22 @@ def test_cli_writes_json_and_docx(
     with pytest.raises(CommandError, match="未知的单位代码"):
         call_command("report", "annual", "--year", "2024", "--unit", "NOPE", "--format", "json",
                      "--output", str(out))  # fmt: skip
+
+
+def test_docx_tables_do_not_break_badly_across_pages(
+    county: Unit, department: Unit, other_department: Unit
+) -> None:
+    """Section 三's and 四's heading rows repeat on a new page and stay with the figures; no
+    figure row splits; each section heading keeps with its table (checked in LibreOffice too)."""
+    some_applications(department, other_department)
+    document = docx.Document(io.BytesIO(annual_docx.render(annual_report(year=2024))))
+    three, four = document.tables[-2], document.tables[-1]
+    for table, header_rows in ((three, 3), (four, 3)):
+        for index, row in enumerate(table.rows):
+            properties = row._tr.trPr
+            assert properties is not None
+            assert properties.find(qn("w:cantSplit")) is not None
+            assert (properties.find(qn("w:tblHeader")) is not None) == (index < header_rows)
+    headings = [p for p in document.paragraphs if p.text in HEADINGS]
+    assert len(headings) == 6
+    assert all(p.paragraph_format.keep_with_next for p in headings)
