@@ -38,6 +38,7 @@ from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.demo.applications import load_applications
 from gongkai.demo.publications import load_publications
+from gongkai.demo.reports import load_reports
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, Role, Unit, UnitKind, User
 from gongkai.publications.models import Publication
@@ -377,6 +378,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     _load_catalogs(units, users)
     load_publications(units=units, users=users)
     load_applications(units=units, users=users)
+    load_reports(office=office)
     after = _counts()
     if after != before:
         audit(

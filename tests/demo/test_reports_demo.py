@@ -1,0 +1,27 @@
+"""The demo county's reports: last year's county annual report is final, closes its year and is
+published in the 政府信息公开年报 column with its Word file, and the portal lists it there."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from gongkai.applications.models import ClosedYear
+from gongkai.core import clock
+from gongkai.publications.models import PublicationStatus
+from gongkai.reports.models import AnnualReport, AnnualStatus
+
+
+def test_last_years_county_report_is_final_and_published(demo: str) -> None:
+    year = clock.today().year - 1
+    record = AnnualReport.objects.get(year=year, unit=None)
+    assert record.status == AnnualStatus.FINAL
+    assert ClosedYear.objects.filter(year=year, unit=None).exists()
+    item = record.publication
+    assert item is not None and item.status == PublicationStatus.PUBLISHED
+    assert item.title == f"石城县人民政府{year}年政府信息公开工作年度报告"
+    assert item.attachments.filter(kind="docx").count() == 1
+    page = Client().get(reverse("portal:column", args=["annual-reports"])).content.decode()
+    assert item.title in page
+    # The units' reports of that year stay drafts for the tour.
+    assert not AnnualReport.objects.filter(year=year, unit__isnull=False).exists()
