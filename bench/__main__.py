@@ -14,6 +14,7 @@ def main() -> None:
         annual_report,
         catalog_excel,
         clock_bench,
+        ledger,
         monthly_report,
         publications_import,
         textcheck_bench,
@@ -23,6 +24,7 @@ def main() -> None:
     annual_report.main()
     catalog_excel.main()
     clock_bench.main()
+    ledger.main()
     monthly_report.main()
     publications_import.main()
     textcheck_bench.main()

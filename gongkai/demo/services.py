@@ -37,6 +37,7 @@ from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.demo.applications import load_applications
+from gongkai.demo.ledger import load_ledger
 from gongkai.demo.publications import load_publications
 from gongkai.demo.reports import load_reports
 from gongkai.orgs import services as org_services
@@ -379,6 +380,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     load_publications(units=units, users=users)
     load_applications(units=units, users=users)
     load_reports(office=office)
+    load_ledger(units=units, users=users)
     after = _counts()
     if after != before:
         audit(

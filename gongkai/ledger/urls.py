@@ -1,7 +1,8 @@
-"""The office's ledger pages, mounted under /staff/ledger/ with the namespace "ledger"."""
+"""The ledger pages, mounted under /staff/ledger/ with the namespace "ledger"; each page group's
+module lists its own."""
 
-from django.urls import URLPattern
+from gongkai.ledger.views import parts, plans
 
 app_name = "ledger"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*plans.urlpatterns, *parts.urlpatterns]
