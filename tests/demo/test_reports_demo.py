@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from gongkai.applications.models import ClosedYear
 from gongkai.core import clock
+from gongkai.ledger.models import Assignment, WorkPlan
 from gongkai.publications.models import PublicationStatus
 from gongkai.reports.models import AnnualReport, AnnualStatus
 
@@ -25,3 +26,14 @@ def test_last_years_county_report_is_final_and_published(demo: str) -> None:
     assert item.title in page
     # The units' reports of that year stay drafts for the tour.
     assert not AnnualReport.objects.filter(year=year, unit__isnull=False).exists()
+
+
+def test_the_demo_ledger_holds_seed_004s_32_tasks(demo: str) -> None:
+    plan = WorkPlan.objects.get()
+    assert plan.doc_number == "青政办秘〔2020〕51号"
+    tasks = list(plan.tasks.order_by("number"))
+    assert [t.number for t in tasks] == list(range(1, 33))
+    assert tasks[0].text == "出台全面推进基层政务公开标准化规范化工作实施方案"
+    assert tasks[31].continuous
+    statuses = set(Assignment.objects.values_list("status", flat=True))
+    assert len(statuses) == 5  # the demo shows every state of a unit's part
