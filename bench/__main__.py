@@ -15,6 +15,7 @@ def main() -> None:
         catalog_excel,
         clock_bench,
         ledger,
+        monitoring,
         monthly_report,
         publications_import,
         textcheck_bench,
@@ -25,6 +26,7 @@ def main() -> None:
     catalog_excel.main()
     clock_bench.main()
     ledger.main()
+    monitoring.main()
     monthly_report.main()
     publications_import.main()
     textcheck_bench.main()

@@ -15,7 +15,7 @@ never touched again, so running ``gongkai demo`` twice changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import TypedDict, cast
@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from gongkai.applications.models import Application
 from gongkai.catalog import services as catalog_services
 from gongkai.catalog.models import (
     TICK_GROUPS,
@@ -38,8 +39,11 @@ from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.demo.applications import load_applications
 from gongkai.demo.ledger import load_ledger
+from gongkai.demo.monitoring import load_monitoring
 from gongkai.demo.publications import load_publications
 from gongkai.demo.reports import load_reports
+from gongkai.ledger.models import Task
+from gongkai.monitoring.models import NewMediaAccount
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, Role, Unit, UnitKind, User
 from gongkai.publications.models import Publication
@@ -293,28 +297,25 @@ class DemoCounts:
     guideline_items: int
     catalogs: int
     publications: int  # published items (已发布政府信息)
+    applications: int
+    tasks: int  # work-plan tasks of the ledger
+    accounts: int  # new-media accounts monitored
 
     def __sub__(self, other: DemoCounts) -> DemoCounts:
         return DemoCounts(
-            units=self.units - other.units,
-            users=self.users - other.users,
-            domains=self.domains - other.domains,
-            guideline_items=self.guideline_items - other.guideline_items,
-            catalogs=self.catalogs - other.catalogs,
-            publications=self.publications - other.publications,
+            **{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)}
         )
 
     @property
     def is_zero(self) -> bool:
-        return not any(
-            (
-                self.units,
-                self.users,
-                self.domains,
-                self.guideline_items,
-                self.catalogs,
-                self.publications,
-            )
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def text(self) -> str:
+        return (
+            f"单位{self.units}个，用户{self.users}个，公开领域{self.domains}个，"
+            f"标准指引事项{self.guideline_items}项，目录{self.catalogs}份，"
+            f"已发布政府信息{self.publications}条，依申请公开申请{self.applications}件，"
+            f"工作任务{self.tasks}项，政务新媒体账号{self.accounts}个"
         )
 
 
@@ -328,19 +329,11 @@ class DemoSummary:
 
     def line(self) -> str:
         """The one-line report `gongkai demo` prints."""
-        t, a = self.totals, self.added
-        text = (
-            f"石城县演示数据：单位{t.units}个，用户{t.users}个，公开领域{t.domains}个，"
-            f"标准指引事项{t.guideline_items}项，目录{t.catalogs}份，已发布政府信息{t.publications}条"
-        )
-        if a.is_zero:
+        text = f"石城县演示数据：{self.totals.text()}"
+        if self.added.is_zero:
             text += "（已是最新，未作改动）"
         else:
-            text += (
-                f"（本次新增单位{a.units}个，用户{a.users}个，公开领域{a.domains}个，"
-                f"标准指引事项{a.guideline_items}项，目录{a.catalogs}份，"
-                f"已发布政府信息{a.publications}条）"
-            )
+            text += f"（本次新增{self.added.text()}）"
         if self.dry_run:
             text += "；试运行，未保存"
         return text
@@ -354,6 +347,9 @@ def _counts() -> DemoCounts:
         guideline_items=GuidelineItem.objects.count(),
         catalogs=Catalog.objects.count(),
         publications=Publication.objects.published().count(),
+        applications=Application.objects.count(),
+        tasks=Task.objects.count(),
+        accounts=NewMediaAccount.objects.count(),
     )
 
 
@@ -381,6 +377,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     load_applications(units=units, users=users)
     load_reports(office=office)
     load_ledger(units=units, users=users)
+    load_monitoring(units=units, today=clock.today())
     after = _counts()
     if after != before:
         audit(

@@ -1,7 +1,14 @@
-"""The office's monitoring pages, mounted under /staff/monitoring/ with the namespace "monitoring"."""
+"""The office's monitoring pages, mounted under /staff/monitoring/ with the namespace "monitoring";
+each page group's module lists its own."""
 
-from django.urls import URLPattern
+from gongkai.monitoring.views import accounts, columns, incidents, overview, probes
 
 app_name = "monitoring"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    *overview.urlpatterns,
+    *columns.urlpatterns,
+    *accounts.urlpatterns,
+    *probes.urlpatterns,
+    *incidents.urlpatterns,
+]

@@ -11,9 +11,12 @@
   seed 003's tables are: by group, then by ``year_to_date`` descending, then by unit order.
 - ``groups``: totals per group and the top three units by year-to-date and by month.
 - ``contributions``: items each department and township put in the 基层政务公开标准化规范化专栏.
-- ``problems``: stale columns, wrong and sensitive words and unmasked personal data in items
+- ``problems``: stale columns (gongkai.monitoring.freshness), wrong and sensitive words and unmasked personal data in items
   published in the month, and the policy-interpretation rate.
-- ``new_media``: ``None`` until new-media accounts are recorded.
+- ``new_media``: the new-media check (gongkai.monitoring.new_media.month_section): accounts
+  monitored by platform, how many were checked, the accounts that posted fewer than required in a
+  week of the month and those idle two weeks on the day of the report, each with its owner unit;
+  ``None`` until new-media accounts are recorded.
 - ``editor``: the editor-written parts (gongkai.reports.models.MonthlyReport), empty if none.
 
 Counting rules: an item counts by its 发布日期 (``published_at``) read as a calendar date in the
@@ -34,11 +37,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from gongkai import textcheck
 from gongkai.core import clock
+from gongkai.monitoring import freshness, new_media
 from gongkai.orgs.models import Unit, UnitKind
 from gongkai.publications.checks import KIND_LABELS
 from gongkai.publications.models import Column, DocKind, Publication, PublicationStatus
@@ -215,7 +219,7 @@ def monthly_report(*, year: int, month: int) -> dict[str, Any]:
         "groups": groups,
         "units": public_rows,
         "mark": MARK,
-        "new_media": None,
+        "new_media": _new_media(period, as_of),
         "contributions": {
             "column": column.name if column else "",
             "units": contributions,
@@ -229,34 +233,25 @@ def monthly_report(*, year: int, month: int) -> dict[str, Any]:
     }
 
 
-def _stale_columns(as_of: dt.date) -> list[dict[str, Any]]:
-    """Columns with an update duty idle for longer than it on ``as_of`` (last publication up to
-    that day), the longest idle first; a column never updated is idle ``None`` days."""
-    upto = _local(as_of + dt.timedelta(days=1))
-    # One index seek per column on (column, status, published_at), not a join over every item.
-    newest = (
-        Publication.objects.filter(
-            column=OuterRef("pk"), status=PublicationStatus.PUBLISHED, published_at__lt=upto
-        )
-        .order_by("-published_at")
-        .values("published_at")[:1]
+def _new_media(period: Period, as_of: dt.date) -> dict[str, Any] | None:
+    """The new-media check, with its table (the accounts flagged or stale) ready to print."""
+    media = new_media.month_section(
+        first=dt.date(period.year, period.month, 1), last=period.last_day, as_of=as_of
     )
-    columns = Column.objects.filter(update_days__isnull=False).annotate(latest=Subquery(newest))
-    stale: list[dict[str, Any]] = []
-    for column in columns:
-        latest = clock.localdate(column.latest) if column.latest else None
-        idle = (as_of - latest).days if latest else None
-        if idle is None or idle > column.update_days:  # type: ignore[operator]
-            stale.append(
-                {
-                    "column": column.name,
-                    "update_days": column.update_days,
-                    "latest": latest.isoformat() if latest else None,
-                    "idle_days": idle,
-                }
-            )
-    stale.sort(key=lambda s: (s["idle_days"] is not None, -(s["idle_days"] or 0)))
-    return stale
+    if media is not None:
+        media["table"] = {
+            "header": NEW_MEDIA_HEADER,
+            "rows": new_media_rows(media),
+            "note": NEW_MEDIA_NOTE,
+        }
+    return media
+
+
+def _stale_columns(as_of: dt.date) -> list[dict[str, Any]]:
+    """Columns with an update class that are stale on ``as_of``, the longest idle first; a
+    column never updated is idle ``None`` days (gongkai.monitoring.freshness: one index seek per
+    column)."""
+    return [column.as_dict() for column in freshness.stale_columns(as_of)]
 
 
 def _findings(period: Period, by_id: dict[int, Unit]) -> list[dict[str, Any]]:
@@ -367,19 +362,32 @@ def paragraphs(report: dict[str, Any]) -> dict[str, list[str]]:
         f"{report['total']['month']}条，其中{towns['marked']}个乡镇、{depts['marked']}个县直部门和"
         "单位当月未上传政府信息（见附表“●”）。",
     ]
-    if report["new_media"] is None:
+    media = report["new_media"]
+    if media is None:
         basic.append("政务新媒体监测：无数据（政务新媒体帐号及其发布记录尚未录入）。")
+    else:
+        basic.append(new_media_paragraph(media))
     problems = report["problems"]
     found: list[str] = []
     stale = problems["stale_columns"]
-    if stale:
+    stale_media = media["stale"] if media else []
+    if stale or stale_media:
         described = [
             f"“{s['column']}”栏目"
             + (f"已{s['idle_days']}天未更新" if s["idle_days"] is not None else "从未更新")
-            + f"（应每{s['update_days']}天至少更新1次）"
+            + (
+                "（应每天至少更新1次）"
+                if s["update_days"] == 1
+                else f"（应每{s['update_days']}天至少更新1次）"
+            )
             for s in stale
+        ] + [
+            a["described"]
+            + (f"已{a['idle_days']}天未更新" if a["idle_days"] is not None else "从未更新")
+            for a in stale_media
         ]
-        found.append("网站栏目更新不及时，如" + "；".join(described) + "。")
+        what = "、".join(w for w, on in (("网站栏目", stale), ("政务新媒体", stale_media)) if on)
+        found.append(f"{what}更新不及时，如" + "；".join(described) + "。")
     worded = [f for f in problems["findings"] if f["wrong_words"] or f["sensitive_words"]]
     if worded:
         found.append(
@@ -424,6 +432,56 @@ def paragraphs(report: dict[str, Any]) -> dict[str, list[str]]:
         "problems": problem_lines,
         "next_steps": _lines(editor["next_steps"]),
     }
+
+
+def new_media_paragraph(media: dict[str, Any]) -> str:
+    """Seed 003's sentence on the new-media check, with what the weekly counts found."""
+    platforms = "、".join(f"{p['platform']}{p['count']}个" for p in media["by_platform"])
+    text = (
+        "根据政务公开、政府网站与政务新媒体有关考核指标要求，对县政府门户网站和全县"
+        f"{media['accounts']}个政务新媒体"
+        + (f"（其中{platforms}）" if platforms else "")
+        + f"进行了监测抽查，抽查{media['checked']}个，抽查率达{media['check_rate']}。"
+    )
+    flagged, stale = len(media["flagged"]), len(media["stale"])
+    if flagged or stale:
+        parts = []
+        if flagged:
+            parts.append(f"{flagged}个政务新媒体有周更新次数少于要求的情况")
+        if stale:
+            parts.append(f"{stale}个政务新媒体超过2周未更新")
+        text += "其中" + "，".join(parts) + "（见附表）。"
+    elif media["accounts"]:
+        text += "各政务新媒体均按要求更新。"
+    return text
+
+
+def new_media_rows(media: dict[str, Any] | None) -> list[list[str]]:
+    """The table of accounts flagged or stale: 账号 | 平台 | 开办单位 | 更新不足的周 | 最近发布 |
+    未更新天数 — what the page and the Word document both print."""
+    if not media:
+        return []
+    rows: dict[tuple[str, str], list[str]] = {}
+    for entry in [*media["stale"], *media["flagged"]]:
+        key = (entry["platform"], entry["account"])
+        if key in rows:
+            continue
+        weeks = [w for w in entry["weeks"] if w["flagged"]]
+        rows[key] = [
+            entry["account"],
+            entry["platform"],
+            entry["unit"],
+            f"{len(weeks)}/{len(entry['weeks'])}" if entry["weeks"] else "—",
+            entry["latest"] or "从未发布",
+            "—" if entry["idle_days"] is None else str(entry["idle_days"]),
+        ]
+    return list(rows.values())
+
+
+NEW_MEDIA_HEADER = ["账号", "平台", "开办单位", "更新不足的周", "最近发布", "未更新天数"]
+NEW_MEDIA_NOTE = (
+    "说明：政务新媒体每周（周一至周日）更新不少于规定次数（一般为2次）；超过2周未更新为不合格。"
+)
 
 
 def issued_on(report: dict[str, Any]) -> dt.date:

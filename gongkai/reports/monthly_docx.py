@@ -3,7 +3,8 @@
 Title, 期数, the issuing office and the date, 编者按 and 领导批示, the sections 〔日常监测基本情况〕,
 the highlights column, 〔存在问题〕 and 〔下一步工作要求〕 as ● paragraphs, then the tables: every
 department, every township (责任单位 | 1-M月发布数 | M月发布数 | 备注, ● in 备注 for a unit that
-published nothing in the month) and the contributions to the standardization column. Tables use
+published nothing in the month), the new-media accounts that posted too little (when any) and
+the contributions to the standardization column. Tables use
 Word's built-in "Table Grid" style, so every cell has borders. Fonts as in the letters
 (gongkai.official_docx): body 仿宋 三号, title and headings 黑体.
 """
@@ -162,6 +163,12 @@ def render(report: dict[str, Any]) -> bytes:
         _heading(document, caption)
         _table(document, [*header, "备注"], unit_table_rows(report, group))
         _paragraph(document, monthly.TABLE_NOTE, size=TABLE_SIZE, line=Pt(20))
+
+    media = report["new_media"]
+    if media and media["table"]["rows"]:
+        _heading(document, "政务新媒体更新不及时情况")
+        _table(document, media["table"]["header"], media["table"]["rows"])
+        _paragraph(document, media["table"]["note"], size=TABLE_SIZE, line=Pt(20))
 
     contributions = report["contributions"]
     _heading(
