@@ -18,7 +18,6 @@ from typing import Any
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
@@ -29,6 +28,7 @@ from gongkai.official_docx import (
     LINE,
     TITLE_FONT,
     add_run,
+    repeat_header,
     setup_page,
 )
 from gongkai.reports import monthly
@@ -80,21 +80,13 @@ def _cell(cell: Any, text: str, *, bold: bool = False) -> None:
     add_run(paragraph, text, size=TABLE_SIZE, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
 
 
-def _repeat_header(row: Any) -> None:
-    """Repeat the header row on every page of a long table."""
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
 def _table(document: Any, header: list[str], rows: list[list[str]]) -> Any:
     table = document.add_table(rows=2, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell(cell, text, bold=True)
-    _repeat_header(table.rows[0])
+    repeat_header(table.rows[0])
     # Format one body row and copy its XML for every unit: python-docx's cell and run API costs
     # about a millisecond a cell, which a province's 1,500 units would turn into seconds.
     for cell in table.rows[1].cells:
