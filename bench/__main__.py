@@ -14,6 +14,7 @@ def main() -> None:
         annual_report,
         catalog_excel,
         clock_bench,
+        dashboard,
         ledger,
         monitoring,
         monthly_report,
@@ -25,6 +26,7 @@ def main() -> None:
     annual_report.main()
     catalog_excel.main()
     clock_bench.main()
+    dashboard.main()
     ledger.main()
     monitoring.main()
     monthly_report.main()

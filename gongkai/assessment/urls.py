@@ -1,7 +1,9 @@
-"""The office's assessment pages, mounted under /staff/assessment/ with the namespace "assessment"."""
+"""The office's assessment pages, mounted under /staff/assessment/ with the namespace "assessment":
+the dashboard, the indicator sets and score tables, and rectification items; each page group's
+module lists its own."""
 
-from django.urls import URLPattern
+from gongkai.assessment.views import dashboard, rectifications, scores
 
 app_name = "assessment"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*dashboard.urlpatterns, *scores.urlpatterns, *rectifications.urlpatterns]

@@ -38,6 +38,7 @@ from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.demo.applications import load_applications
+from gongkai.demo.assessment import load_assessment
 from gongkai.demo.ledger import load_ledger
 from gongkai.demo.monitoring import load_monitoring
 from gongkai.demo.publications import load_publications
@@ -378,6 +379,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     load_reports(office=office)
     load_ledger(units=units, users=users)
     load_monitoring(units=units, today=clock.today())
+    load_assessment(units=units, users=users)
     after = _counts()
     if after != before:
         audit(

@@ -233,6 +233,12 @@ class Publication(BaseModel):
             models.Index(fields=["unit", "status", "published_at"]),
             models.Index(fields=["column", "status", "published_at"]),
             models.Index(fields=["domain", "status", "published_at"]),
+            # Late items per unit and period (monitoring, assessment) without reading every row.
+            models.Index(
+                fields=["unit", "published_at"],
+                condition=models.Q(status="published", is_late=True),
+                name="publication_late_by_unit",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
