@@ -477,3 +477,8 @@ def annual_report_table(year: int, units: Iterable[Unit] | None = None) -> dict[
 def report_numbers(table: dict[str, Any]) -> dict[str, dict[str, int]]:
     """{row name: {column: count}} of an ``annual_report_table`` result (its numeric rows)."""
     return {row["name"]: row["values"] for row in table["rows"] if row["values"] is not None}
+
+
+def registrable_units(user: User) -> list[Unit]:
+    """The units whose applications the user may register."""
+    return [unit for unit in handling_units() if permissions.can_handle_applications_of(user, unit)]

@@ -181,6 +181,9 @@ def home(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "overview": overview,
+        "reads_everything": permissions.reads_everything(user),
+        "can_register_applications": permissions.registers_applications(user),
+        "can_import_subsidies": permissions.imports_subsidies(user),
     }
     return _render(request, "staff/home.html", context)
 

@@ -165,6 +165,29 @@ def can_see_applicant_of(user: Any, unit: Unit) -> bool:
     return bool(roles_by_unit(user).get(unit.pk)) or is_office(user)
 
 
+def registers_applications(user: Any) -> bool:
+    """Whether the user registers applications for some unit (the office or a handler): what the
+    staff home offers; can_handle_applications_of decides per unit."""
+    return is_office(user) or _has_role_anywhere(user, Role.HANDLER)
+
+
+def imports_subsidies(user: Any) -> bool:
+    """Whether the user posts subsidy payout lists for some village (a township's editor, a
+    village's clerk or editor): what the staff home offers; can_import_subsidies_for decides per
+    village."""
+    units = Unit.objects.filter(pk__in=roles_by_unit(user)).only("kind")
+    for unit in units:
+        roles = roles_by_unit(user)[unit.pk]
+        if unit.kind == UnitKind.VILLAGE and roles & {Role.VILLAGE_CLERK, Role.EDITOR}:
+            return True
+        if (
+            Role.EDITOR in roles
+            and Unit.objects.filter(parent=unit, kind=UnitKind.VILLAGE).exists()
+        ):
+            return True
+    return False
+
+
 def can_approve_extension(user: Any, unit: Unit) -> bool:
     """An extension needs the consent of the head of the handling agency's own 政府信息公开工作
     机构 (条例第四条, 第三十三条第二款): the unit's reviewer (审核人), not the county office, which

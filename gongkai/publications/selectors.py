@@ -17,7 +17,8 @@ from django.db.models.functions import ExtractYear
 from gongkai.catalog.models import CatalogItem
 from gongkai.core import clock
 from gongkai.orgs import permissions
-from gongkai.orgs.models import Unit
+from gongkai.orgs.models import Unit, UnitKind, User
+from gongkai.orgs.selectors import units_visible_to
 from gongkai.publications.models import (
     Attachment,
     CheckWord,
@@ -257,3 +258,14 @@ def public_units_with_counts() -> QuerySet[Unit]:
 def public_latest(limit: int = FEED_SIZE) -> list[Publication]:
     """The newest published items: the home page and the site-wide feed."""
     return list(public_publications()[:limit])
+
+
+def subsidy_townships(user: User) -> list[Unit]:
+    """Townships (and city communities) with at least one village the user may post for."""
+    villages = units_visible_to(user).filter(kind=UnitKind.VILLAGE)
+    townships = {
+        v.parent.pk: v.parent
+        for v in villages
+        if v.parent is not None and permissions.can_import_subsidies_for(user, v)
+    }
+    return sorted(townships.values(), key=lambda u: (u.sort_order, u.code))

@@ -33,7 +33,7 @@ from gongkai.catalog import selectors as catalog_selectors
 from gongkai.catalog.models import Catalog, CatalogItem
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
-from gongkai.orgs.models import Unit, UnitKind, User
+from gongkai.orgs.models import Unit, User
 from gongkai.orgs.selectors import units_of, units_visible_to
 from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
 from gongkai.publications import checks, masking, selectors, services, subsidies
@@ -195,6 +195,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_create": _draftable_units(user).exists(),
         "can_manage_words": permissions.can_manage_check_words(user),
+        "can_import_subsidies": permissions.imports_subsidies(user),
     }
     return render(request, "staff/publications/list.html", context)
 
@@ -590,22 +591,11 @@ def check_word_active(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------- subsidy lists
 
 
-def _subsidy_townships(user: User) -> list[Unit]:
-    """Townships (and city communities) with at least one village the user may post for."""
-    villages = units_visible_to(user).filter(kind=UnitKind.VILLAGE)
-    townships = {
-        v.parent.pk: v.parent
-        for v in villages
-        if v.parent is not None and permissions.can_import_subsidies_for(user, v)
-    }
-    return sorted(townships.values(), key=lambda u: (u.sort_order, u.code))
-
-
 @login_required
 def subsidy_import(request: HttpRequest) -> HttpResponse:
     """Import a township's payout list and submit one masked posting per village for review."""
     user = staff_user(request)
-    townships = _subsidy_townships(user)
+    townships = selectors.subsidy_townships(user)
     if not townships:
         raise PermissionDenied(_("只有乡镇信息员或村务管理员可以导入补贴发放名单。"))
     problems: list[str] = []

@@ -3,12 +3,16 @@ published in the 政府信息公开年报 column with its Word file, and the por
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
 from gongkai.applications.models import ClosedYear
 from gongkai.core import clock
+from gongkai.demo.services import demo_logins
 from gongkai.ledger.models import Assignment, WorkPlan
+from gongkai.orgs.models import User
 from gongkai.publications.models import PublicationStatus
 from gongkai.reports.models import AnnualReport, AnnualStatus
 
@@ -37,3 +41,19 @@ def test_the_demo_ledger_holds_seed_004s_32_tasks(demo: str) -> None:
     assert tasks[31].continuous
     statuses = set(Assignment.objects.values_list("status", flat=True))
     assert len(statuses) == 5  # the demo shows every state of a unit's part
+
+
+def test_every_link_on_each_roles_home_page_opens(demo: str) -> None:
+    """The staff home page offers each role only what it may open: every /staff/ link on it
+    answers 200 (supervision pages included) for every demo login."""
+    refused = []
+    for login in demo_logins():
+        client = Client()
+        client.force_login(User.objects.get(username=login.username))
+        home = client.get(reverse("staff:home")).content.decode()
+        links = sorted(set(re.findall(r'href="(/staff/[^"#?]*)', home)))
+        assert links, login.username
+        refused += [
+            (login.username, link) for link in links if client.get(link).status_code != 200
+        ]
+    assert refused == [], "\n".join(map(str, refused))

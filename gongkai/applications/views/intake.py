@@ -16,18 +16,7 @@ from gongkai.applications.forms import RegisterForm, RegisterImportForm
 from gongkai.applications.models import Channel
 from gongkai.applications.views.access import denied, detail_url
 from gongkai.core.errors import AccessDenied, GongkaiError
-from gongkai.orgs import permissions
-from gongkai.orgs.models import Unit, User
 from gongkai.orgs.staff_pages import staff_user
-
-
-def registrable_units(user: User) -> list[Unit]:
-    """The units whose applications the user may register."""
-    return [
-        unit
-        for unit in selectors.handling_units()
-        if permissions.can_handle_applications_of(user, unit)
-    ]
 
 
 @login_required
@@ -36,7 +25,7 @@ def application_register(request: HttpRequest) -> HttpResponse:
     colleague named, 条例第二十九条第一款), posted or faxed; its receipt date follows 条例第三十一条.
     The applicant's query code is shown once, to be given to them."""
     user = staff_user(request)
-    units = registrable_units(user)
+    units = selectors.registrable_units(user)
     if not units:
         raise PermissionDenied(_("只有承办人或县政务公开办可以登记政府信息公开申请。"))
     form = RegisterForm(request.POST or None, units=units, transcriber=str(user))
@@ -83,7 +72,7 @@ def application_register(request: HttpRequest) -> HttpResponse:
 def register_import(request: HttpRequest) -> HttpResponse:
     """Import an office's Excel register (登记台账): all rows or none."""
     user = staff_user(request)
-    if not registrable_units(user):
+    if not selectors.registrable_units(user):
         raise PermissionDenied(_("只有承办人或县政务公开办可以导入登记台账。"))
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
