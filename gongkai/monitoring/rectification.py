@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-NEW_RECTIFICATION_PATH = "/staff/assessment/rectifications/new/"
+from django.urls import reverse
+
 SOURCE = "monitoring"
 
 
 def rectification_url(*, unit_code: str | None, title: str) -> str:
     """The form for a new rectification item, pre-filled with the unit and the finding."""
     params = {"unit": unit_code or "", "title": title, "source": SOURCE}
-    return f"{NEW_RECTIFICATION_PATH}?{urlencode(params)}"
+    return f"{reverse('assessment:rectification_new')}?{urlencode(params)}"

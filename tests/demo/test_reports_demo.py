@@ -3,12 +3,16 @@ published in the 政府信息公开年报 column with its Word file, and the por
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from django.test import Client
 from django.urls import reverse
 
 from gongkai.applications.models import ClosedYear
+from gongkai.assessment.models import Rectification
 from gongkai.core import clock
 from gongkai.demo.services import demo_logins
 from gongkai.ledger.models import Assignment, WorkPlan
@@ -53,7 +57,34 @@ def test_every_link_on_each_roles_home_page_opens(demo: str) -> None:
         home = client.get(reverse("staff:home")).content.decode()
         links = sorted(set(re.findall(r'href="(/staff/[^"#?]*)', home)))
         assert links, login.username
-        refused += [
-            (login.username, link) for link in links if client.get(link).status_code != 200
-        ]
+        refused += [(login.username, link) for link in links if client.get(link).status_code != 200]
     assert refused == [], "\n".join(map(str, refused))
+
+
+def test_a_monitoring_finding_becomes_a_rectification_item(demo: str) -> None:
+    """The office follows 转为整改 from the monitoring page of the demo county: the form opens
+    with the unit and the finding filled in, and saving it opens the item."""
+    client = Client()
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse("monitoring:overview")).content.decode()
+    links = re.findall(r'href="(/staff/assessment/rectifications/new/\?[^"]+)"', page)
+    assert links
+    link = html.unescape(links[0])
+    query = parse_qs(urlsplit(link).query)
+    form = client.get(link).content.decode()
+    assert html.escape(query["title"][0]) in form
+    before = Rectification.objects.count()
+    saved = client.post(
+        link,
+        {
+            "unit": query["unit"][0],
+            "title": query["title"][0],
+            "source": "monitoring",
+            "found_on": clock.today().isoformat(),
+            "deadline": (clock.today() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert saved.status_code == 302, re.findall(r"errorlist[^<]*<li>([^<]+)", saved.content.decode())
+    item = Rectification.objects.order_by("-pk").first()
+    assert Rectification.objects.count() == before + 1 and item is not None
+    assert item.unit.code == query["unit"][0] and item.source == "monitoring"
