@@ -84,7 +84,9 @@ def test_a_monitoring_finding_becomes_a_rectification_item(demo: str) -> None:
             "deadline": (clock.today() + dt.timedelta(days=30)).isoformat(),
         },
     )
-    assert saved.status_code == 302, re.findall(r"errorlist[^<]*<li>([^<]+)", saved.content.decode())
+    assert saved.status_code == 302, re.findall(
+        r"errorlist[^<]*<li>([^<]+)", saved.content.decode()
+    )
     item = Rectification.objects.order_by("-pk").first()
     assert Rectification.objects.count() == before + 1 and item is not None
     assert item.unit.code == query["unit"][0] and item.source == "monitoring"
