@@ -88,3 +88,11 @@ def main() -> None:
         }
     write_results("annual_report", {"applications": SIZE, "units": UNITS, "results": results})
     print("annual report:", json.dumps(results))
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    main()

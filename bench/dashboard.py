@@ -23,12 +23,11 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from bench.database import median_ms, throwaway_database, write_results
+from bench.database import insert_publications, median_ms, throwaway_database, write_results
 
 SIZE = int(os.environ.get("BENCH_PUBLICATIONS", "1000000"))
 APPLICATIONS = 100_000
 UNITS = 2_000
-BATCH = 50_000
 YEAR = 2024
 AS_OF = dt.date(2024, 10, 31)
 FINDINGS = [
@@ -62,41 +61,6 @@ def _units() -> list[int]:
         ]
     )
     return list(Unit.objects.values_list("pk", flat=True).order_by("pk"))
-
-
-def _publications(units: list[int], rng: random.Random) -> None:
-    from gongkai.publications.models import Column, Publication, TopicCategory
-
-    columns = list(Column.objects.values_list("pk", flat=True))
-    topic = TopicCategory.objects.values_list("pk", flat=True).first()
-    start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
-    span = 3 * 365 * 24 * 3600
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    empty = json.dumps([])
-    findings = [json.dumps(f, ensure_ascii=False) for f in FINDINGS]
-    fields = (
-        "created_at, updated_at, unit_id, issuer, title, doc_number, doc_number_key, written_on,"
-        " published_at, topic_id, five_class, column_id, attribute, non_public_ground,"
-        " attribute_reason, body, body_text, doc_kind, validity, status, is_late,"
-        " withdrawal_reason, findings, override_reason, source_url, version"
-    )
-    marks = ", ".join(["%s"] * len(fields.split(",")))
-    sql = f"INSERT INTO {Publication._meta.db_table} ({fields}) VALUES ({marks})"  # noqa: S608 - constants only
-    with connection.cursor() as cursor:
-        for first in range(0, SIZE, BATCH):
-            rows = []
-            for _ in range(first, min(first + BATCH, SIZE)):
-                at = start + dt.timedelta(seconds=rng.randrange(span))
-                draw = rng.random()
-                status = "withdrawn" if draw < 0.02 else "draft" if draw < 0.04 else "published"
-                found = findings[rng.randrange(2)] if rng.random() < 0.03 else empty
-                rows.append(
-                    (now, now, rng.choice(units), "某单位", "工作动态", "", "",
-                     at.date().isoformat(), at.strftime("%Y-%m-%d %H:%M:%S"), topic, "result",
-                     rng.choice(columns), "proactive", "", "", "", "", "ordinary", "", status,
-                     rng.random() < 0.05, "", found, "", "", 1)
-                )  # fmt: skip
-            cursor.executemany(sql, rows)
 
 
 def _applications(units: list[int], rng: random.Random) -> None:
@@ -162,7 +126,14 @@ def main() -> None:
         rng = random.Random(9)  # noqa: S311 - reproducible test data, not security
         with transaction.atomic():
             units = _units()
-            _publications(units, rng)
+            insert_publications(
+                SIZE,
+                units=units,
+                rng=rng,
+                start=dt.datetime(2023, 1, 1, tzinfo=dt.UTC),
+                late_share=0.05,
+                findings=FINDINGS,
+            )
             _applications(units, rng)
         filled = round(time.perf_counter() - began, 1)
         with connection.cursor() as cursor:

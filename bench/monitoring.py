@@ -24,12 +24,11 @@ import time
 
 from django.db import connection, transaction
 
-from bench.database import median_ms, throwaway_database, write_results
+from bench.database import insert_publications, median_ms, throwaway_database, write_results
 
 SIZE = int(os.environ.get("BENCH_PUBLICATIONS", "1000000"))
 UNITS = 1_500
 ACCOUNTS = 200
-BATCH = 50_000
 LATE_SHARE = 0.08
 AS_OF = dt.date(2024, 10, 31)
 
@@ -51,44 +50,6 @@ def _units() -> list[int]:
         ]
     )
     return list(Unit.objects.values_list("pk", flat=True))
-
-
-def _fill_publications(units: list[int]) -> None:
-    from gongkai.publications.models import Column, Publication, TopicCategory
-
-    rng = random.Random(9)  # noqa: S311 - reproducible test data, not security
-    columns = list(Column.objects.values_list("pk", flat=True))
-    topic = TopicCategory.objects.values_list("pk", flat=True).first()
-    start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
-    span = 3 * 365 * 24 * 3600
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    fields = (
-        "created_at, updated_at, unit_id, issuer, title, doc_number, doc_number_key, written_on,"
-        " published_at, topic_id, five_class, column_id, attribute, non_public_ground,"
-        " attribute_reason, body, body_text, doc_kind, validity, status, due_on, is_late,"
-        " withdrawal_reason, findings, override_reason, source_url, version"
-    )
-    marks = ", ".join(["%s"] * len(fields.split(",")))
-    sql = f"INSERT INTO {Publication._meta.db_table} ({fields}) VALUES ({marks})"  # noqa: S608 - constants only
-    with connection.cursor() as cursor:
-        for first in range(0, SIZE, BATCH):
-            rows = []
-            for _ in range(first, min(first + BATCH, SIZE)):
-                at = start + dt.timedelta(seconds=rng.randrange(span))
-                draw = rng.random()
-                status = "withdrawn" if draw < 0.02 else "draft" if draw < 0.04 else "published"
-                late = rng.random() < LATE_SHARE
-                # A late item was written 30–90 days before; its due date 28 days after that
-                # (20 working days); an on-time one was written a few days before.
-                written = at.date() - dt.timedelta(days=rng.randint(30, 90) if late else 3)
-                due = written + dt.timedelta(days=28)
-                rows.append(
-                    (now, now, rng.choice(units), "某单位", "工作动态", "", "",
-                     written.isoformat(), at.strftime("%Y-%m-%d %H:%M:%S"), topic, "result",
-                     rng.choice(columns), "proactive", "", "", "", "", "ordinary", "", status,
-                     due.isoformat(), late, "", "[]", "", "", 1)
-                )  # fmt: skip
-            cursor.executemany(sql, rows)
 
 
 def _fill_monitoring(units: list[int]) -> None:
@@ -136,7 +97,13 @@ def main() -> None:
         began = time.perf_counter()
         with transaction.atomic():
             units = _units()
-            _fill_publications(units)
+            insert_publications(
+                SIZE,
+                units=units,
+                rng=random.Random(9),  # noqa: S311 - reproducible test data, not security
+                start=dt.datetime(2022, 1, 1, tzinfo=dt.UTC),
+                late_share=LATE_SHARE,
+            )
             _fill_monitoring(units)
         filled = round(time.perf_counter() - began, 1)
         with connection.cursor() as cursor:
