@@ -1,18 +1,22 @@
-"""What every staff page does the same way: find the signed-in staff member, and tell them why a
-step was refused (the service's Chinese sentence and the problems it lists, e.g. a workbook's
-cells). Views of every app use these, so refusals read alike everywhere."""
+"""What every staff page does the same way: find the signed-in staff member, run a service step
+and tell them why it was refused (the service's Chinese sentence and the problems it lists, e.g. a
+workbook's cells). Views of every app use these, so refusals read alike everywhere."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeAlias, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from gongkai.core.errors import GongkaiError
+from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs.models import User
+
+T = TypeVar("T")
 
 # A refusal can list hundreds of problems (an incomplete catalog); the messages stop here.
 MAX_FLASHED_PROBLEMS = 20
@@ -45,3 +49,36 @@ def flash_form_errors(request: HttpRequest, form: Any) -> None:
         for error in errors:
             for message in error.messages:
                 messages.error(request, f"{label}：{message}" if label else message)
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """The step went through; ``value`` is what the service returned."""
+
+    value: T
+    ok: Literal[True] = True
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The step was refused and the page has already said why."""
+
+    ok: Literal[False] = False
+
+
+Attempt: TypeAlias = Done[T] | Refused
+
+
+def attempt(request: HttpRequest, step: Callable[[], T]) -> Attempt[T]:
+    """Run one service step for a page: AccessDenied becomes the 403 page with its Chinese
+    sentence (PermissionDenied), any other refusal (GongkaiError) is flashed with flash_error and
+    reported as not ok, so every page refuses alike. ``if result.ok:`` then gives ``result.value``.
+    """
+    try:
+        value = step()
+    except AccessDenied as err:
+        raise PermissionDenied(err.message) from err
+    except GongkaiError as err:
+        flash_error(request, err)
+        return Refused()
+    return Done(value)

@@ -18,9 +18,9 @@ from gongkai.assessment.forms import CloseForm, RectificationForm, ReportForm, R
 from gongkai.assessment.models import Rectification, RectificationSource, RectificationStatus
 from gongkai.assessment.views.pages import denied
 from gongkai.core import clock
-from gongkai.core.errors import AccessDenied, GongkaiError
+from gongkai.core.errors import AccessDenied
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
+from gongkai.orgs.staff_pages import attempt, flash_form_errors, staff_user
 
 DEFAULT_DAYS = 15  # a deadline two weeks or so after the finding, changeable on the form
 
@@ -71,14 +71,11 @@ def rectification_new(request: HttpRequest) -> HttpResponse:
         initial["source"] = request.GET["source"]
     form = RectificationForm(request.POST or None, initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
-        try:
-            item = services.rectification_create(actor=user, **form.cleaned_data)
-        except AccessDenied as err:
-            raise denied(err) from err
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
-            return redirect(item)
+        created = attempt(
+            request, lambda: services.rectification_create(actor=user, **form.cleaned_data)
+        )
+        if created.ok:
+            return redirect(created.value)
     return render(request, "staff/assessment/rectification_form.html", {"form": form})
 
 
@@ -108,12 +105,8 @@ def _step(request: HttpRequest, pk: int, form_class: type, run: Any) -> HttpResp
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect(item)
-    try:
-        run(staff_user(request), item, form.cleaned_data)
-    except AccessDenied as err:
-        raise denied(err) from err
-    except GongkaiError as err:
-        flash_error(request, err)
+    user = staff_user(request)
+    attempt(request, lambda: run(user, item, form.cleaned_data))
     return redirect(item)
 
 

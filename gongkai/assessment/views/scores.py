@@ -18,11 +18,11 @@ from gongkai.assessment.facts import clip_as_of, units_by_id
 from gongkai.assessment.forms import FreezeForm, IndicatorForm, IndicatorSetForm, ManualScoreForm
 from gongkai.assessment.models import Indicator, IndicatorSet, Measure
 from gongkai.assessment.services import TARGET_KINDS
-from gongkai.assessment.views.pages import denied, reader
+from gongkai.assessment.views.pages import reader
 from gongkai.core import clock
-from gongkai.core.errors import AccessDenied, GongkaiError
+from gongkai.core.errors import GongkaiError
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import flash_error
+from gongkai.orgs.staff_pages import attempt, flash_error
 from gongkai.reports import monthly
 
 
@@ -61,14 +61,11 @@ def sets(request: HttpRequest) -> HttpResponse:
         initial={"year": clock.today().year, "name": f"{clock.today().year}年度政务公开工作考核"},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            created = services.indicator_set_create(actor=user, **form.cleaned_data)
-        except AccessDenied as err:
-            raise denied(err) from err
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
-            return redirect(created)
+        created = attempt(
+            request, lambda: services.indicator_set_create(actor=user, **form.cleaned_data)
+        )
+        if created.ok:
+            return redirect(created.value)
     context = {
         "sets": selectors.indicator_sets(user).prefetch_related("indicators"),
         "form": form,
@@ -132,14 +129,11 @@ def set_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         flash_error(request, GongkaiError("请填写正确的统计截止日期。"))
         return redirect(indicator_set)
-    try:
-        services.scores_freeze(
-            actor=user, indicator_set=indicator_set, as_of=form.cleaned_data["as_of"]
-        )
-    except AccessDenied as err:
-        raise denied(err) from err
-    except GongkaiError as err:
-        flash_error(request, err)
+    as_of = form.cleaned_data["as_of"]
+    attempt(
+        request,
+        lambda: services.scores_freeze(actor=user, indicator_set=indicator_set, as_of=as_of),
+    )
     return redirect(indicator_set)
 
 
@@ -160,18 +154,20 @@ def _indicator_form_page(
         }
     form = IndicatorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            if indicator is None:
-                services.indicator_add(
-                    actor=user, indicator_set=indicator_set, values=form.values()
-                )
-            else:
-                services.indicator_update(actor=user, indicator=indicator, values=form.values())
-        except AccessDenied as err:
-            raise denied(err) from err
-        except GongkaiError as err:
-            flash_error(request, err)
+        values = form.values()
+        if indicator is None:
+            saved = attempt(
+                request,
+                lambda: services.indicator_add(
+                    actor=user, indicator_set=indicator_set, values=values
+                ),
+            )
         else:
+            saved = attempt(
+                request,
+                lambda: services.indicator_update(actor=user, indicator=indicator, values=values),
+            )
+        if saved.ok:
             return redirect(indicator_set)
     context = {"form": form, "indicator_set": indicator_set, "indicator": indicator}
     return render(request, "staff/assessment/indicator_form.html", context)
@@ -192,12 +188,8 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = _indicator(request, pk)
-    try:
-        services.indicator_remove(actor=reader(request), indicator=indicator)
-    except AccessDenied as err:
-        raise denied(err) from err
-    except GongkaiError as err:
-        flash_error(request, err)
+    user = reader(request)
+    attempt(request, lambda: services.indicator_remove(actor=user, indicator=indicator))
     return redirect(indicator.indicator_set)
 
 
@@ -216,15 +208,13 @@ def manual_scores(request: HttpRequest, pk: int) -> HttpResponse:
         if unit is None:
             raise Http404("没有这个单位。")
         if form.is_valid():
-            try:
-                services.manual_score_enter(
+            scored = attempt(
+                request,
+                lambda: services.manual_score_enter(
                     actor=user, indicator=indicator, unit=unit, **form.cleaned_data
-                )
-            except AccessDenied as err:
-                raise denied(err) from err
-            except GongkaiError as err:
-                flash_error(request, err)
-            else:
+                ),
+            )
+            if scored.ok:
                 return redirect(f"{request.path}#unit-{unit.code}")
         else:
             flash_error(request, GongkaiError(f"{unit.name}：请填写得分（数字）和评分说明。"))

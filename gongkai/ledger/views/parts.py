@@ -4,6 +4,7 @@ list of overdue parts."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import tempfile
 from typing import Any
@@ -17,14 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.core import clock
-from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.ledger import exports, selectors, services
 from gongkai.ledger.evidence import ACCEPTED_TEXT
 from gongkai.ledger.models import WORKING_STATUSES, AssignmentStatus
 from gongkai.ledger.views.access import staff_page
 from gongkai.ledger.views.plans import XLSX
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
+from gongkai.orgs.staff_pages import attempt, flash_form_errors, staff_user
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -111,21 +111,21 @@ def assignment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect(assignment)
-    try:
-        if "send" in request.POST:
-            services.assignment_report(
-                actor=user, assignment=assignment, report=form.cleaned_data["report"]
-            )
+    report = form.cleaned_data["report"]
+    if "send" in request.POST:
+        sent = attempt(
+            request,
+            lambda: services.assignment_report(actor=user, assignment=assignment, report=report),
+        )
+        if sent.ok:
             messages.success(request, _("已报送县政务公开办，等待确认。"))
-        else:
-            services.assignment_save(
-                actor=user, assignment=assignment, report=form.cleaned_data["report"]
-            )
+    else:
+        saved = attempt(
+            request,
+            lambda: services.assignment_save(actor=user, assignment=assignment, report=report),
+        )
+        if saved.ok:
             messages.success(request, _("已保存，尚未报送。"))
-    except AccessDenied:
-        raise  # the 403 page, with its sentence
-    except GongkaiError as err:
-        flash_error(request, err)
     return redirect(assignment)
 
 
@@ -140,15 +140,14 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请选择要上传的文件。"))
     added = 0
     for upload in uploads:
-        try:
-            services.evidence_add(
-                actor=user, assignment=assignment, name=upload.name or "", stream=upload
-            )
-        except AccessDenied:
-            raise  # the 403 page, with its sentence
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
+        step = functools.partial(
+            services.evidence_add,
+            actor=user,
+            assignment=assignment,
+            name=upload.name or "",
+            stream=upload,
+        )
+        if attempt(request, step).ok:
             added += 1
     if added:
         messages.success(request, _("已上传%(n)d个文件。") % {"n": added})
@@ -161,13 +160,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     evidence = selectors.evidence_for(user, pk)
     assignment = evidence.assignment
-    try:
-        services.evidence_remove(actor=user, evidence=evidence)
-    except AccessDenied:
-        raise  # the 403 page, with its sentence
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    if attempt(request, lambda: services.evidence_remove(actor=user, evidence=evidence)).ok:
         messages.success(request, _("已删除“%(name)s”。") % {"name": evidence.name})
     return redirect(assignment)
 
@@ -197,13 +190,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def assignment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = staff_user(request)
     assignment = selectors.assignment_for(user, pk)
-    try:
-        services.assignment_confirm(actor=user, assignment=assignment)
-    except AccessDenied:
-        raise  # the 403 page, with its sentence
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    if attempt(request, lambda: services.assignment_confirm(actor=user, assignment=assignment)).ok:
         messages.success(request, _("已确认%(unit)s的落实情况。") % {"unit": assignment.unit})
     return redirect(assignment)
 
@@ -217,15 +204,11 @@ def assignment_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect(assignment)
-    try:
-        services.assignment_return(
-            actor=user, assignment=assignment, reason=form.cleaned_data["reason"]
-        )
-    except AccessDenied:
-        raise  # the 403 page, with its sentence
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    reason = form.cleaned_data["reason"]
+    if attempt(
+        request,
+        lambda: services.assignment_return(actor=user, assignment=assignment, reason=reason),
+    ).ok:
         messages.success(request, _("已退回%(unit)s补充完善。") % {"unit": assignment.unit})
     return redirect(assignment)
 

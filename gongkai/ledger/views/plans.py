@@ -22,7 +22,7 @@ from gongkai.ledger.excel import COLUMNS, MAX_BYTES
 from gongkai.ledger.models import STATUS_ORDER, AssignmentStatus, Task
 from gongkai.ledger.views.access import staff_page
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import flash_error, staff_user
+from gongkai.orgs.staff_pages import attempt, staff_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -98,15 +98,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     _require_office(user)
     form = PlanForm(request.POST or None, initial={"year": clock.today().year})
     if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(actor=user, **form.cleaned_data)
-        except AccessDenied:
-            raise  # the 403 page, with its sentence
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
+        created = attempt(request, lambda: services.plan_create(actor=user, **form.cleaned_data))
+        if created.ok:
             messages.success(request, _("已新建工作方案，请添加或导入任务。"))
-            return redirect(plan)
+            return redirect(created.value)
     return render(request, "staff/ledger/plan_form.html", {"form": form, "plan": None})
 
 
@@ -118,13 +113,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(plan, f) for f in PlanForm.base_fields}
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(actor=user, plan=plan, **form.cleaned_data)
-        except AccessDenied:
-            raise  # the 403 page, with its sentence
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
+        saved = attempt(
+            request, lambda: services.plan_update(actor=user, plan=plan, **form.cleaned_data)
+        )
+        if saved.ok:
             messages.success(request, _("已保存。"))
             return redirect(plan)
     return render(request, "staff/ledger/plan_form.html", {"form": form, "plan": plan})
@@ -159,15 +151,12 @@ def task_create(request: HttpRequest, pk: int) -> HttpResponse:
     next_number = (plan.tasks.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     form = TaskForm(request.POST or None, initial={"number": next_number})
     if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(actor=user, plan=plan, **form.cleaned_data)
-        except AccessDenied:
-            raise  # the 403 page, with its sentence
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
-            _say_resolution(request, task)
-            return redirect(task)
+        created = attempt(
+            request, lambda: services.task_create(actor=user, plan=plan, **form.cleaned_data)
+        )
+        if created.ok:
+            _say_resolution(request, created.value)
+            return redirect(created.value)
     return render(request, "staff/ledger/task_form.html", {"form": form, "plan": plan})
 
 
@@ -179,15 +168,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(task, f) for f in TaskForm.base_fields}
     form = TaskForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_update(actor=user, task=task, **form.cleaned_data)
-        except AccessDenied:
-            raise  # the 403 page, with its sentence
-        except GongkaiError as err:
-            flash_error(request, err)
-        else:
-            _say_resolution(request, task)
-            return redirect(task)
+        saved = attempt(
+            request, lambda: services.task_update(actor=user, task=task, **form.cleaned_data)
+        )
+        if saved.ok:
+            _say_resolution(request, saved.value)
+            return redirect(saved.value)
     context = {"form": form, "plan": task.plan, "task": task}
     return render(request, "staff/ledger/task_form.html", context)
 

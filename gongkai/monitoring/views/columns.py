@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.core import clock
-from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.monitoring import selectors, services
 from gongkai.monitoring.forms import NOT_REQUIRED, UpdateClassForm
 from gongkai.monitoring.freshness import CLASS_HINTS, UPDATE_CLASSES, column_freshness
 from gongkai.monitoring.views.access import refusing
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import flash_error, staff_user
+from gongkai.orgs.staff_pages import attempt, staff_user
 from gongkai.publications.models import Column
 
 
@@ -67,13 +66,12 @@ def column_class(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请选择更新要求。"))
         return redirect("monitoring:columns")
-    try:
-        services.column_update_class_set(actor=user, column=column, update_days=form.days())
-    except AccessDenied:
-        raise
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    days = form.days()
+    changed = attempt(
+        request,
+        lambda: services.column_update_class_set(actor=user, column=column, update_days=days),
+    )
+    if changed.ok:
         messages.success(request, _("已更新栏目“%(name)s”的更新要求。") % {"name": column.name})
     return redirect("monitoring:columns")
 

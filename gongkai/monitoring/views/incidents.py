@@ -18,7 +18,7 @@ from gongkai.monitoring.forms import CancelForm, IncidentForm
 from gongkai.monitoring.models import Incident
 from gongkai.monitoring.views.access import refusing
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
+from gongkai.orgs.staff_pages import attempt, flash_form_errors, staff_user
 
 
 @login_required
@@ -69,13 +69,12 @@ def incident_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         flash_form_errors(request, form)
         return redirect("monitoring:incidents")
-    try:
-        services.incident_cancel(actor=user, incident=incident, reason=form.cleaned_data["reason"])
-    except AccessDenied:
-        raise
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    reason = form.cleaned_data["reason"]
+    cancelled = attempt(
+        request,
+        lambda: services.incident_cancel(actor=user, incident=incident, reason=reason),
+    )
+    if cancelled.ok:
         messages.success(request, _("已撤销。"))
     return redirect("monitoring:incidents")
 

@@ -25,7 +25,7 @@ from gongkai.core import clock
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
-from gongkai.orgs.staff_pages import flash_error, staff_user
+from gongkai.orgs.staff_pages import attempt, flash_error, staff_user
 from gongkai.reports import annual, annual_docx, annual_html, annual_services
 from gongkai.reports.models import AnnualReport, AnnualStatus
 
@@ -264,11 +264,9 @@ def annual_edit(request: HttpRequest, year: int, scope: str) -> HttpResponse:
 def annual_finalize(request: HttpRequest, year: int, scope: str) -> HttpResponse:
     user = staff_user(request)
     unit = _scope(user, year, scope)
-    try:
-        annual_services.annual_finalize(actor=user, year=year, unit=unit)
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    if attempt(
+        request, lambda: annual_services.annual_finalize(actor=user, year=year, unit=unit)
+    ).ok:
         messages.success(request, _("年度报告已定稿。"))
     return redirect("reports:annual_report", year, _code(unit))
 
@@ -278,11 +276,9 @@ def annual_finalize(request: HttpRequest, year: int, scope: str) -> HttpResponse
 def annual_publish(request: HttpRequest, year: int, scope: str) -> HttpResponse:
     user = staff_user(request)
     unit = _scope(user, year, scope)
-    try:
-        annual_services.annual_publish(actor=user, year=year, unit=unit)
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    if attempt(
+        request, lambda: annual_services.annual_publish(actor=user, year=year, unit=unit)
+    ).ok:
         messages.success(request, _("年度报告已在“政府信息公开年报”栏目发布。"))
     return redirect("reports:annual_report", year, _code(unit))
 
@@ -292,13 +288,11 @@ def annual_publish(request: HttpRequest, year: int, scope: str) -> HttpResponse:
 def annual_reopen(request: HttpRequest, year: int, scope: str) -> HttpResponse:
     user = staff_user(request)
     unit = _scope(user, year, scope)
-    try:
-        annual_services.annual_reopen(
-            actor=user, year=year, unit=unit, reason=request.POST.get("reason", "")
-        )
-    except GongkaiError as err:
-        flash_error(request, err)
-    else:
+    reason = request.POST.get("reason", "")
+    if attempt(
+        request,
+        lambda: annual_services.annual_reopen(actor=user, year=year, unit=unit, reason=reason),
+    ).ok:
         messages.success(request, _("已撤销定稿，报告回到草稿状态。"))
     return redirect("reports:annual_report", year, _code(unit))
 
