@@ -10,7 +10,6 @@ the predicates in ``gongkai.orgs.permissions``; nothing here decides access by i
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_POST
 from gongkai import textcheck
 from gongkai.catalog import selectors as catalog_selectors
 from gongkai.catalog.models import Catalog, CatalogItem
+from gongkai.core.downloads import stored_download
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, User
@@ -70,16 +70,6 @@ ACTION_LABELS = {
     "release": gettext_lazy("定期评估：转为主动公开"),
     "withdraw": gettext_lazy("撤回"),
     "validity": gettext_lazy("更新有效性"),
-}
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "ofd": "application/ofd",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "png": "image/png",
 }
 
 
@@ -513,19 +503,9 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored file as a download under its original name, never rendered in the browser."""
     attachment = _visible_attachment(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as err:
-        raise Http404(_("附件文件不存在。")) from err
-    content_type = CONTENT_TYPES.get(attachment.kind) or (
-        mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
+    return stored_download(
+        attachment.file, name=attachment.name, kind=attachment.kind, private=True
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # ---------------------------------------------------------------------------- check words

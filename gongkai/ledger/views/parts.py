@@ -5,19 +5,19 @@ list of overdue parts."""
 from __future__ import annotations
 
 import functools
-import mimetypes
 import tempfile
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai.core import clock
+from gongkai.core.downloads import stored_download
 from gongkai.ledger import exports, selectors, services
 from gongkai.ledger.evidence import ACCEPTED_TEXT
 from gongkai.ledger.models import WORKING_STATUSES, AssignmentStatus
@@ -25,17 +25,6 @@ from gongkai.ledger.views.access import staff_page
 from gongkai.ledger.views.plans import XLSX
 from gongkai.orgs import permissions
 from gongkai.orgs.staff_pages import attempt, flash_form_errors, staff_user
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "ofd": "application/ofd",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": XLSX,
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-}
 
 
 @staff_page
@@ -170,19 +159,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The stored file under its original name, as a download (never rendered inline)."""
     user = staff_user(request)
     evidence = selectors.evidence_for(user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as err:
-        raise Http404(_("文件不存在。")) from err
-    content_type = CONTENT_TYPES.get(evidence.kind) or (
-        mimetypes.guess_type(evidence.name)[0] or "application/octet-stream"
-    )
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(evidence.file, name=evidence.name, kind=evidence.kind, private=True)
 
 
 @staff_page

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from gongkai.catalog import selectors as catalogs
 from gongkai.catalog.models import CatalogItem, Domain
 from gongkai.core import clock
+from gongkai.core.downloads import stored_download
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, TOWNSHIP_LEVEL_KINDS, Unit, UnitKind
 from gongkai.portal.forms import UnitFilterForm
 from gongkai.portal.paging import Pager
@@ -41,17 +42,6 @@ from gongkai.publications.models import (
 
 log = logging.getLogger(__name__)
 
-# Attachment.kind (decided from the file's content at upload) → the Content-Type it is served as.
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "ofd": "application/ofd",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-}
 UNIT_GROUPS = [
     (gettext_lazy("县直部门"), COUNTY_LEVEL_KINDS),
     (gettext_lazy("乡镇"), TOWNSHIP_LEVEL_KINDS),
@@ -305,19 +295,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         found = publications.public_attachment(pk)
     except Attachment.DoesNotExist as err:
         raise Http404 from err
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError as err:
-        log.warning("attachment %s: file %s is missing", found.pk, found.file.name)
-        raise Http404 from err
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=found.name,
-        content_type=CONTENT_TYPES.get(found.kind, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_download(found.file, name=found.name, kind=found.kind, private=False)
 
 
 @dataclass
