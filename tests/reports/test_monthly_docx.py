@@ -48,9 +48,13 @@ def test_tables_list_every_unit_with_marks(october: dict[str, Unit]) -> None:  #
     for table in (departments, townships):
         for unit, _, month, mark in rows(table)[1:]:
             assert (mark == "●") is (month == "0"), unit
-    assert rows(contributions)[0] == ["序号", "单位", "10月数量（篇）", "1-10月数量（篇）"]
-    assert ["4", "琴江镇", "4", "4"] in rows(contributions)
-    assert len(rows(contributions)) == 1 + 6
+    # Seed 003 prints the units in two halves side by side: six units, three lines.
+    header = ["序号", "单位", "10月数量（篇）", "1-10月数量（篇）"]
+    assert rows(contributions)[0] == header * 2
+    assert len(rows(contributions)) == 1 + 3
+    numbered = [line[i : i + 4] for line in rows(contributions)[1:] for i in (0, 4)]
+    assert [n[0] for n in numbered] == ["1", "4", "2", "5", "3", "6"]
+    assert ["4", "琴江镇", "4", "4"] in numbered
     assert all(t.style.name == "Table Grid" for t in document.tables)
 
 
@@ -111,3 +115,19 @@ def test_command_refuses_a_bad_month(db: Any, tmp_path: Path) -> None:
             "report", "monthly", "--year", "2024", "--month", "13",
             "--output", str(tmp_path / "x.docx"),
         )  # fmt: skip
+
+
+def test_contribution_halves_leave_the_last_right_cell_blank_for_an_odd_count() -> None:
+    report = {
+        "month_label": "10月",
+        "year_to_date_label": "1-10月",
+        "contributions": {
+            "units": [{"unit": name, "month": 1, "year_to_date": 2} for name in "甲乙丙"]
+        },
+    }
+    header, lines = monthly_docx.contribution_halves(report)
+    assert len(header) == 8
+    assert lines == [
+        ["1", "甲", "1", "2", "3", "丙", "1", "2"],
+        ["2", "乙", "1", "2", "", "", "", ""],
+    ]
