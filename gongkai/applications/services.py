@@ -92,7 +92,7 @@ def _may_handle(actor: Actor, application: Application) -> None:
 
 def _lock(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("unit", "account_unit")
         .get(pk=application.pk)
     )
