@@ -202,6 +202,25 @@ GONGKAI_NON_PUBLIC_REVIEW_MONTHS = int(os.environ.get("GONGKAI_NON_PUBLIC_REVIEW
 # Applications: remind handlers this many working days before a due date (答复期限 and others).
 GONGKAI_REMINDER_WORKDAYS = int(os.environ.get("GONGKAI_REMINDER_WORKDAYS", "5"))
 
+# The production server (`gongkai serve`, gunicorn): address, worker processes (default two per
+# core plus one) and the seconds a request may take before its worker is restarted.
+GONGKAI_BIND = os.environ.get("GONGKAI_BIND", "127.0.0.1:8000").strip()
+GONGKAI_WORKERS = int(os.environ.get("GONGKAI_WORKERS", "0") or 0) or 2 * (os.cpu_count() or 1) + 1
+GONGKAI_TIMEOUT = int(os.environ.get("GONGKAI_TIMEOUT", "120"))
+# Where the office's background imports run: "thread" (a thread of the web process that took the
+# upload; nothing else to schedule) or "tick" (the next `gongkai tick`, for several web
+# processes or machines). docs/adr/0010.
+GONGKAI_IMPORTS_IN = os.environ.get("GONGKAI_IMPORTS_IN", "thread").strip().lower()
+if GONGKAI_IMPORTS_IN not in {"thread", "tick"}:
+    raise ImproperlyConfigured(
+        f"GONGKAI_IMPORTS_IN must be thread or tick, not {GONGKAI_IMPORTS_IN!r}"
+    )
+# The public site's address: `gongkai tick` probes it every half hour for the site monitoring.
+GONGKAI_SITE_URL = os.environ.get("GONGKAI_SITE_URL", "").strip()
+
+# Sessions live in the database (Django's default engine, named here so nobody has to look it
+# up): any web process behind the proxy can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

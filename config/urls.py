@@ -1,10 +1,14 @@
-"""URL map: the public portal at the root, the staff workspace under /staff/, the read API."""
+"""URL map: the public portal at the root, the staff workspace under /staff/, the read API,
+and /healthz for the proxy's health checks."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gongkai.core.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("gongkai.portal.urls")),
     path("staff/publications/", include("gongkai.publications.urls")),
     path("staff/applications/", include("gongkai.applications.urls")),

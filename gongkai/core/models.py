@@ -57,3 +57,43 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class Lease(models.Model):
+    """A named lock that lapses on its own: one row per name, held by ``holder`` until
+    ``expires_at`` (gongkai.core.leases).
+
+    A row rather than a database lock because it must work the same on SQLite and PostgreSQL,
+    across processes and machines, and a holder that crashed must not block the work forever.
+    """
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    holder = models.CharField("持有者", max_length=200, blank=True)
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = "运行锁"
+        verbose_name_plural = "运行锁"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.holder or '-'} until {self.expires_at:%Y-%m-%d %H:%M:%S})"
+
+
+class TaskRun(models.Model):
+    """When a scheduled task (``gongkai tick``) last ran and how it ended, one row per task, so
+    a tick run every minute does daily work once a day."""
+
+    name = models.CharField("任务", max_length=64, unique=True)
+    started_at = models.DateTimeField("最近开始", null=True, blank=True)
+    finished_at = models.DateTimeField("最近结束", null=True, blank=True)
+    ok = models.BooleanField("最近是否成功", null=True, blank=True)
+    outcome: models.JSONField[Any] = models.JSONField("最近结果", default=dict, blank=True)
+    error = models.TextField("最近错误", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "定时任务运行记录"
+        verbose_name_plural = "定时任务运行记录"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.finished_at or 'never'}"

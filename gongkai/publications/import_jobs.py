@@ -2,16 +2,24 @@
 
 A county's old site exports thousands of items; checking and importing 10,000 of them takes
 longer than a web request may (and longer than a proxy waits), so the upload becomes an ImportJob
-and the work runs in a thread of the server process (gongkai has no task broker:
-docs/adr/0001). The job goes CHECKING → CHECKED (a preview and the summary of what would be
-imported) or REFUSED (every problem, nothing written) → on the office's confirmation IMPORTING →
-DONE or FAILED. Both phases call the same all-or-nothing import as the command line
-(gongkai.publications.archive.import_rows), so the page and the CLI behave identically.
+and the work runs in the background (gongkai has no task broker: docs/adr/0001). The job goes
+CHECKING → CHECKED (a preview and the summary of what would be imported) or REFUSED (every
+problem, nothing written) → on the office's confirmation IMPORTING → DONE or FAILED. Both phases
+call the same all-or-nothing import as the command line (gongkai.publications.archive.import_rows),
+so the page and the CLI behave identically.
 
-Progress is kept in memory (SQLite lets no other connection write while the import's single
-transaction is open), so a page served by another process shows the stage without the count. A
-job whose thread died with the server (a restart mid-import) is shown as failed after
-STALE_AFTER: its transaction was rolled back, so nothing was imported.
+Where a phase runs is GONGKAI_IMPORTS_IN (docs/adr/0010): "thread", a thread of the web process
+that took the request (the embedded default, nothing to schedule), or "tick", the next
+`gongkai tick` (run_queued), so web processes keep no work of their own. Either way the runner
+first claims the job's lease ("import-job:<pk>", gongkai.core.leases), so exactly one process runs
+a phase, and a job whose runner died is known by its lapsed lease.
+
+Progress: the phase runs in one transaction, and SQLite lets no other connection write while it
+is open, so on SQLite the count is kept in memory (a page served by the runner's own process shows
+it, others show the stage). On PostgreSQL the count is also written to the job's row through a
+second connection every few seconds, so every web process shows it. A running job whose lease
+lapsed and that was not heard of for STALE_AFTER is shown as failed: its transaction was rolled
+back, so nothing was imported.
 
 Upload a .zip holding the table (.xlsx, .csv or .jsonl) and the files its 附件 column names to
 bring attachments along; a plain table brings none.
@@ -28,19 +36,41 @@ import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from time import monotonic
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
 
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import GongkaiError, InvalidTransition, ValidationFailed
+from gongkai.core.leases import (
+    lease_acquire,
+    lease_drop,
+    lease_exists,
+    lease_held,
+    new_holder,
+)
+from gongkai.core.models import Lease
+from gongkai.core.scheduling import hold_tick_for
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, User
 from gongkai.publications import archive, checks, interchange
-from gongkai.publications.models import Column, ImportJob, ImportStatus
+from gongkai.publications.models import (
+    RUNNING_IMPORT_STATUSES,
+    Column,
+    ImportJob,
+    ImportStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +78,12 @@ TABLE_SUFFIXES = (".xlsx", ".csv", ".jsonl")
 PREVIEW_ROWS = 10
 PREVIEW_FIELDS = ("标题", "发布日期", "索引号", "文号", "栏目", "公开单位", "正文")
 STALE_AFTER = dt.timedelta(minutes=30)
+# How long a runner holds a job before others may take it for dead. Where progress can be written
+# (PostgreSQL) the lease is renewed with it; on SQLite nothing can be written during the phase,
+# so the lease must outlast it: STALE_AFTER plus a generous time per row (about ten times the
+# measured 1–4 ms; bench/results/publications_import.json).
+LEASE_PER_ROW = dt.timedelta(milliseconds=20)
+PROGRESS_WRITE_EVERY_S = 3.0
 # A zip of attachments may be large, but not a bomb: the same bound as a catalog workbook's.
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 
@@ -110,7 +146,7 @@ def import_job_create(
         data={"bytes": len(data)},
     )
     if start:
-        transaction.on_commit(lambda: start_thread(job.pk))
+        transaction.on_commit(lambda: dispatch(job.pk))
     return job
 
 
@@ -134,8 +170,15 @@ def import_job_confirm(*, actor: User | None, job: ImportJob, start: bool = True
         summary=f"确认导入“{job.filename}”{job.total}条",
     )
     if start:
-        transaction.on_commit(lambda: start_thread(job.pk))
+        transaction.on_commit(lambda: dispatch(job.pk))
     return job
+
+
+def dispatch(job_id: int) -> None:
+    """Hand the job's current phase to where GONGKAI_IMPORTS_IN says imports run: a thread now,
+    or the next `gongkai tick` (nothing to do here: the job is queued by its status)."""
+    if settings.GONGKAI_IMPORTS_IN == "thread":
+        start_thread(job_id)
 
 
 def start_thread(job_id: int) -> threading.Thread:
@@ -151,9 +194,51 @@ def _thread_main(job_id: int) -> None:
     """A thread has its own database connection: open it fresh, and close it when done."""
     close_old_connections()
     try:
-        run_job(job_id)
+        run_claimed(job_id)
     finally:
         connection.close()
+
+
+def lease_name(job_id: int) -> str:
+    return f"import-job:{job_id}"
+
+
+def _lease_ttl(job: ImportJob) -> dt.timedelta:
+    # job.total is 0 while checking: the file's size stands in (a row is ~1 KB or more).
+    rows = job.total or job.file.size // 512
+    return STALE_AFTER + LEASE_PER_ROW * rows
+
+
+def run_claimed(job_id: int) -> bool:
+    """Run the job's current phase if this process can claim it; False if another runs it.
+
+    Call outside any transaction: the claim must be seen by other processes at once.
+    """
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.status not in RUNNING_IMPORT_STATUSES:
+        return False
+    holder = new_holder()
+    name = lease_name(job_id)
+    ttl = _lease_ttl(job)
+    if not lease_acquire(name, holder=holder, ttl=ttl):
+        return False
+    try:
+        hold_tick_for(ttl)  # a tick running this import keeps other ticks out meanwhile
+        run_job(job_id, lease=(name, holder, ttl))
+    finally:
+        lease_drop(name, holder=holder)
+    return True
+
+
+def run_queued() -> dict[str, Any]:
+    """Run every queued phase of every job no other process runs, oldest first (`gongkai
+    tick`, when GONGKAI_IMPORTS_IN is "tick"). Returns the ids run and the ids left to others."""
+    ran: list[int] = []
+    busy: list[int] = []
+    queued = ImportJob.objects.filter(status__in=RUNNING_IMPORT_STATUSES).order_by("pk")
+    for job_id in list(queued.values_list("pk", flat=True)):
+        (ran if run_claimed(job_id) else busy).append(job_id)
+    return {"ran": ran, "running_elsewhere": busy}
 
 
 def progress_of(job: ImportJob) -> tuple[int, int] | None:
@@ -170,16 +255,46 @@ def _set_progress(job_id: int) -> Callable[[int, int], None]:
     return report
 
 
+def progress_shown(job: ImportJob) -> tuple[int, int] | None:
+    """(done, total) of a running job as any web process can tell it: from this process's
+    memory, else from the row (written there on PostgreSQL), else None."""
+    mine = progress_of(job)
+    if mine is not None or not job.is_running:
+        return mine
+    return (job.done, job.total) if job.done else None
+
+
 def settled(job: ImportJob) -> ImportJob:
-    """The job as a page should show it: a running job not heard of for STALE_AFTER died with
-    its server (its transaction rolled back, nothing imported) and is marked failed."""
-    if job.is_running and clock.now() - job.updated_at > STALE_AFTER and not progress_of(job):
-        ImportJob.objects.filter(pk=job.pk, status=job.status).update(
-            status=ImportStatus.FAILED,
-            problems=["导入中断（服务器可能已重启），未导入任何信息。请重新上传。"],
-            finished_at=clock.now(),
-            updated_at=clock.now(),
+    """The job as a page should show it: a running job whose runner's lease lapsed and that was
+    not heard of for STALE_AFTER died with its process (its transaction rolled back, nothing
+    imported), or was never picked up, and is marked failed."""
+    if (
+        job.is_running
+        and clock.now() - job.updated_at > STALE_AFTER
+        and not progress_of(job)
+        and not lease_held(lease_name(job.pk))
+    ):
+        never_started = settings.GONGKAI_IMPORTS_IN == "tick" and not lease_exists(
+            lease_name(job.pk)
         )
+        problem = (
+            "导入未能在后台开始，未导入任何信息。请联系系统管理员确认已按部署说明定时运行"
+            "“gongkai tick”，然后重新上传。"
+            if never_started
+            else "导入中断（服务器可能已重启），未导入任何信息。请重新上传。"
+        )
+        try:
+            ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=ImportStatus.FAILED,
+                problems=[problem],
+                finished_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        except DatabaseError:
+            # SQLite held by a long write (perhaps this very job, past its lease): show it as
+            # it stands and decide on a later visit.
+            log.warning("import job %s: could not mark stale job failed", job.pk)
+            return job
         job.refresh_from_db()
     return job
 
@@ -236,9 +351,11 @@ def _shown(value: Any) -> str:
     return str(value)[:200]
 
 
-def run_job(job_id: int) -> None:
-    """Check (CHECKING) or import (IMPORTING) one job, and record how it ended. The thread's
-    body; also called directly where no thread is wanted."""
+def run_job(job_id: int, *, lease: tuple[str, str, dt.timedelta] | None = None) -> None:
+    """Check (CHECKING) or import (IMPORTING) one job, and record how it ended. The body of
+    run_claimed (which holds the job's ``lease`` and has it renewed with progress where the
+    database allows); also called directly, without a claim, where nothing else can run it."""
+    report, close_report = _progress_reporter(job_id, lease)
     try:
         job = ImportJob.objects.select_related("unit", "default_column", "created_by").get(
             pk=job_id
@@ -269,7 +386,7 @@ def run_job(job_id: int) -> None:
                 default_column=job.default_column,
                 attachments_dir=attachments,
                 dry_run=not importing,
-                progress=_set_progress(job_id),
+                progress=report,
             )
         _finish(
             job,
@@ -302,8 +419,51 @@ def run_job(job_id: int) -> None:
             problems=["导入时发生内部错误，未导入任何信息。请把文件交给系统管理员检查。"],
         )
     finally:
+        close_report()
         with _progress_lock:
             _progress.pop(job_id, None)
+
+
+def _progress_reporter(
+    job_id: int, lease: tuple[str, str, dt.timedelta] | None
+) -> tuple[Callable[[int, int], None], Callable[[], None]]:
+    """The progress callback for a phase, and what to call when the phase ends.
+
+    Always into this process's memory. Beyond SQLite, also onto the job's row (done, total,
+    updated_at) and the lease's expiry through a second connection, every few seconds, outside
+    the phase's transaction, so other processes see the count and that the runner is alive.
+    """
+    memory = _set_progress(job_id)
+    if connection.vendor == "sqlite":
+        return memory, lambda: None
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = side.ops.quote_name(ImportJob._meta.db_table)
+    last = monotonic()
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        memory(done, total)
+        if monotonic() - last < PROGRESS_WRITE_EVERY_S:
+            return
+        last = monotonic()
+        try:
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET done = %s, total = %s, updated_at = %s WHERE id = %s",  # noqa: S608 - the table name is our own
+                    [done, total, clock.now(), job_id],
+                )
+            if lease is not None:
+                name, holder, ttl = lease
+                with side.cursor() as cursor:
+                    lease_table = side.ops.quote_name(Lease._meta.db_table)
+                    cursor.execute(
+                        f"UPDATE {lease_table} SET expires_at = %s WHERE name = %s AND holder = %s",  # noqa: S608
+                        [clock.now() + ttl, name, holder],
+                    )
+        except DatabaseError:
+            log.warning("import job %s: progress not written", job_id, exc_info=True)
+
+    return report, side.close
 
 
 def _finish(job: ImportJob, status: str, **fields: Any) -> None:

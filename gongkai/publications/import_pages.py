@@ -130,7 +130,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """One job: its progress while running, its preview and problems when checked."""
     job = import_jobs.settled(_job(request, pk))
-    progress = import_jobs.progress_of(job)
+    progress = import_jobs.progress_shown(job)
     summary = job.summary or {}
     response = render(
         request,
