@@ -41,7 +41,9 @@ def _require_writer(user: Any, unit: Unit | None) -> None:
 
 
 def _locked(year: int, unit: Unit | None) -> AnnualReport:
-    found = AnnualReport.objects.select_for_update().filter(year=year, unit=unit).first()
+    found = (
+        AnnualReport.objects.select_for_update(of=("self",)).filter(year=year, unit=unit).first()
+    )
     return found if found is not None else AnnualReport(year=year, unit=unit)
 
 
