@@ -23,6 +23,7 @@ from gongkai.api import representations as shapes
 from gongkai.catalog import selectors as catalogs
 from gongkai.catalog.models import Catalog
 from gongkai.orgs.models import Unit
+from gongkai.portal.paging import page_of
 from gongkai.publications import search as fulltext
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import Column, FiveClass, Publication
@@ -141,6 +142,36 @@ def _filtered(request: HttpRequest) -> QuerySet[Publication]:
     return scope
 
 
+FILTERS = ("unit", "domain", "column", "five", "year", "catalog_item")
+
+
+def _search(
+    request: HttpRequest, query: str, scope: QuerySet[Publication], paging: Paging
+) -> fulltext.Page:
+    """The search with its filters inside the full-text query; a catalog_item filter (rare)
+    narrows the scope instead."""
+    params = request.GET
+    if params.get("catalog_item") or scope.query.is_empty():
+        return fulltext.search(query, scope, offset=paging.offset, limit=paging.size)
+    column_ids: list[int] = []
+    if params.get("column"):
+        column_ids = publications.public_column(params["column"]).ids
+    filters = publications.public_search_filters(
+        unit_code=params.get("unit", ""),
+        domain_code=params.get("domain", ""),
+        column_ids=column_ids,
+        five_class=params.get("five", ""),
+        year=int(params["year"]) if params.get("year") else None,
+    )
+    return fulltext.search(
+        query,
+        publications.public_publications(),
+        offset=paging.offset,
+        limit=paging.size,
+        filters=filters,
+    )
+
+
 @endpoint
 def publication_list(request: HttpRequest) -> HttpResponse:
     """Published items, newest first (or best first with ``q``)."""
@@ -148,11 +179,14 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     scope = _filtered(request)
     query = request.GET.get("q", "").strip()[:100]
     if query:
-        found = fulltext.search(query, scope, offset=paging.offset, limit=paging.size)
+        found = _search(request, query, scope, paging)
         total, items = found.total, found.items
     else:
-        total = scope.count()
-        items = _window(scope, paging) if total > paging.offset else []
+        # Unfiltered, the maintained count answers; filtered, the count runs on an index.
+        unfiltered = not any(request.GET.get(name) for name in FILTERS)
+        total = publications.public_total() if unfiltered else scope.count()
+        items = page_of(scope, paging.offset, paging.offset + paging.size)
+        items = items if total > paging.offset else []
     results = [shapes.publication(request, item) for item in items]
     return _json(paging.envelope(request, total, results))
 

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 PAGE_SIZE = 20
 # Deep pages of a search are never read by people, only by crawlers; stop them somewhere.
 MAX_PAGE = 500
+# Nobody can tell 10,000 items from 10,001: counts stop here and say "10,000+" (MAX_PAGE pages).
+COUNT_LIMIT = MAX_PAGE * PAGE_SIZE
+
+
+def bounded_count(items: QuerySet[Any]) -> tuple[int, bool]:
+    """How many items, up to COUNT_LIMIT, and whether there are more."""
+    found = items.order_by()[: COUNT_LIMIT + 1].count()
+    return min(found, COUNT_LIMIT), found > COUNT_LIMIT
+
+
+def page_of(items: QuerySet[Any], offset: int, end: int) -> list[Any]:
+    """One page of an ordered list in one statement that skips ``offset`` rows on the index
+    alone (only the ids are read while skipping) and loads the page's rows with their joins."""
+    ids = items.values("pk")[offset:end]
+    page = items.model._default_manager.filter(pk__in=ids).order_by(*items.query.order_by)
+    page.query.select_related = items.query.select_related
+    return list(page)
 
 
 def page_number(query: QueryDict) -> int:
@@ -26,13 +45,23 @@ class Pager:
     total: int
     query: QueryDict
     per_page: int = PAGE_SIZE
+    capped: bool = False
 
     @classmethod
-    def clamped(cls, query: QueryDict, total: int, per_page: int = PAGE_SIZE) -> Pager:
+    def clamped(
+        cls, query: QueryDict, total: int, per_page: int = PAGE_SIZE, *, capped: bool = False
+    ) -> Pager:
         """A pager for a list whose total is known: a page past the end shows the last page."""
-        pager = cls(number=page_number(query), total=total, query=query, per_page=per_page)
+        pager = cls(
+            number=page_number(query), total=total, query=query, per_page=per_page, capped=capped
+        )
         pager.number = min(pager.number, pager.pages)
         return pager
+
+    @property
+    def shown_total(self) -> str:
+        """The total as people read it: 10,000+ past COUNT_LIMIT."""
+        return f"{self.total:,}+" if self.capped else str(self.total)
 
     @property
     def pages(self) -> int:

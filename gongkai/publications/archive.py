@@ -291,6 +291,7 @@ def _write(
         )
     PublicationVersion.objects.bulk_create(versions, batch_size=500)
     search.index(publications)
+    services.published_counts_update(published=publications)
 
 
 def _store_attachments(chunk: list[tuple[Publication, ArchiveItem]]) -> None:

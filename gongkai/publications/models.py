@@ -233,6 +233,11 @@ class Publication(BaseModel):
             models.Index(fields=["unit", "status", "published_at"]),
             models.Index(fields=["column", "status", "published_at"]),
             models.Index(fields=["domain", "status", "published_at"]),
+            # Newest first over everything and by 五公开 class, served by the index (issue 10).
+            models.Index(fields=["status", "published_at"], name="publication_public_order"),
+            models.Index(
+                fields=["five_class", "status", "published_at"], name="publication_by_five"
+            ),
             # Late items per unit and period (monitoring, assessment) without reading every row.
             models.Index(
                 fields=["unit", "published_at"],
@@ -263,6 +268,26 @@ class Publication(BaseModel):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.ALLOWED[self.status]
+
+
+class PublishedCount(models.Model):
+    """How many items are published, in all and by unit, column, domain, 五公开 class and year
+    (of the county's time zone): kept by the services on every publish and withdrawal, so the
+    portal's facets read a few rows instead of counting a million (issue 10)."""
+
+    dimension = models.CharField("维度", max_length=8)
+    key = models.CharField("取值", max_length=40)
+    count = models.BigIntegerField("已发布数", default=0)
+
+    class Meta:
+        verbose_name = "已发布信息计数"
+        verbose_name_plural = "已发布信息计数"
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key"], name="published_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}:{self.key}={self.count}"
 
 
 class PublicationVersion(models.Model):

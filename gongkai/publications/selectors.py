@@ -11,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce
 
-from gongkai.catalog.models import CatalogItem
+from gongkai.catalog.models import CatalogItem, Domain
 from gongkai.core import clock
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.orgs.selectors import units_visible_to
+from gongkai.publications import search
 from gongkai.publications.models import (
     Attachment,
     CheckWord,
@@ -27,6 +28,7 @@ from gongkai.publications.models import (
     FiveClass,
     Publication,
     PublicationStatus,
+    PublishedCount,
     Validity,
 )
 
@@ -130,13 +132,24 @@ def public_attachment(pk: int) -> Attachment:
     )
 
 
+def published_counts(dimension: str) -> dict[str, int]:
+    """The maintained published-item counts of one dimension (unit, column, domain, five, year,
+    all), by key: a few rows, not a count over every item (issue 10)."""
+    return dict(
+        PublishedCount.objects.filter(dimension=dimension, count__gt=0).values_list("key", "count")
+    )
+
+
+def public_total() -> int:
+    """How many items are published."""
+    return published_counts("all").get("", 0)
+
+
 def public_column_tree() -> list[ColumnNode]:
     """The columns of the disclosure site as a tree, each with its published item count."""
-    counts = dict(
-        _published().values("column_id").annotate(n=Count("pk")).values_list("column_id", "n")
-    )
+    counts = published_counts("column")
     nodes = {
-        column.pk: ColumnNode(column=column, count=counts.get(column.pk, 0))
+        column.pk: ColumnNode(column=column, count=counts.get(str(column.pk), 0))
         for column in Column.objects.order_by("sort_order", "code")
     }
     roots: list[ColumnNode] = []
@@ -165,45 +178,62 @@ def public_in_columns(column_ids: list[int]) -> QuerySet[Publication]:
 
 def public_unit_facets() -> list[Facet]:
     """Units that published something, in the order of the organisation tree, with counts."""
-    rows = (
-        _published()
-        .values("unit__code", "unit__name", "unit__kind", "unit__sort_order")
-        .annotate(n=Count("pk"))
-        .order_by("unit__sort_order", "unit__code")
+    counts = published_counts("unit")
+    units = (
+        Unit.objects.filter(pk__in=[int(k) for k in counts])
+        .order_by("sort_order", "code")
+        .values_list("pk", "code", "name", "kind")
     )
-    return [Facet(r["unit__code"], r["unit__name"], r["n"], r["unit__kind"]) for r in rows]
+    return [Facet(code, name, counts[str(pk)], kind) for pk, code, name, kind in units]
 
 
 def public_domain_facets() -> list[Facet]:
     """Domains with published items, in the standard order, with counts."""
-    rows = (
-        _published()
-        .filter(domain__isnull=False)
-        .values("domain__code", "domain__name", "domain__sort_order")
-        .annotate(n=Count("pk"))
-        .order_by("domain__sort_order", "domain__code")
+    counts = published_counts("domain")
+    domains = (
+        Domain.objects.filter(pk__in=[int(k) for k in counts])
+        .order_by("sort_order", "code")
+        .values_list("pk", "code", "name")
     )
-    return [Facet(r["domain__code"], r["domain__name"], r["n"]) for r in rows]
+    return [Facet(code, name, counts[str(pk)]) for pk, code, name in domains]
 
 
 def public_five_facets() -> list[Facet]:
     """The five 五公开 classes, each with its count (classes without items included)."""
-    counts = dict(
-        _published().values("five_class").annotate(n=Count("pk")).values_list("five_class", "n")
-    )
+    counts = published_counts("five")
     return [Facet(value, str(label), counts.get(value, 0)) for value, label in FiveClass.choices]
 
 
 def public_year_facets() -> list[Facet]:
     """Years of publication (in the county's time zone), newest first, with counts."""
-    rows = (
-        _published()
-        .annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
+    counts = published_counts("year")
+    years = sorted((int(year) for year in counts), reverse=True)
+    return [Facet(str(year), f"{year}年", counts[str(year)]) for year in years]
+
+
+def public_search_filters(
+    *,
+    unit_code: str = "",
+    domain_code: str = "",
+    column_ids: Iterable[int] = (),
+    five_class: str = "",
+    year: int | None = None,
+) -> search.Filters:
+    """The search filters for codes people chose (an unknown code matches nothing)."""
+    unit_ids: tuple[int, ...] = ()
+    domain_ids: tuple[int, ...] = ()
+    if unit_code:
+        unit_ids = tuple(Unit.objects.filter(code=unit_code).values_list("pk", flat=True)) or (0,)
+    if domain_code:
+        domain_ids = tuple(Domain.objects.filter(code=domain_code).values_list("pk", flat=True))
+        domain_ids = domain_ids or (0,)
+    return search.Filters(
+        unit_ids=unit_ids,
+        column_ids=tuple(column_ids),
+        domain_ids=domain_ids,
+        five_class=five_class,
+        year=year,
     )
-    return [Facet(str(r["year"]), f"{r['year']}年", r["n"]) for r in rows if r["year"]]
 
 
 def public_in_year(year: int) -> QuerySet[Publication]:
@@ -247,8 +277,14 @@ def public_units_with_counts() -> QuerySet[Unit]:
         Unit.objects.active()
         .select_related("parent")
         .annotate(
-            publication_count=Count(
-                "publications", filter=Q(publications__status=PublicationStatus.PUBLISHED)
+            publication_count=Coalesce(
+                Subquery(
+                    PublishedCount.objects.filter(
+                        dimension="unit", key=Cast(OuterRef("pk"), output_field=CharField())
+                    ).values("count")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
             )
         )
         .order_by("sort_order", "code")

@@ -18,13 +18,15 @@ import datetime as dt
 import hashlib
 import logging
 import string
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
 
 from gongkai import textcheck
 from gongkai.catalog.models import CatalogItem
@@ -46,6 +48,7 @@ from gongkai.publications.models import (
     Publication,
     PublicationStatus,
     PublicationVersion,
+    PublishedCount,
     TopicCategory,
     Validity,
     WordKind,
@@ -84,7 +87,7 @@ def _allowed(actor: Actor, allowed: bool, message: str) -> None:
 
 def _lock(publication: Publication) -> Publication:
     return (
-        Publication.objects.select_for_update()
+        Publication.objects.select_for_update(of=("self",))
         .select_related("unit", "unit__parent")
         .get(pk=publication.pk)
     )
@@ -516,6 +519,8 @@ def publication_approve(
         publication.review_due = _next_review(clock.today())
     publication.save()
     search.index([publication])
+    if target == PublicationStatus.PUBLISHED:
+        published_counts_update(published=[publication])
     note = comment.strip() or (
         "审核发布" if target == PublicationStatus.PUBLISHED else "审定不主动公开"
     )
@@ -563,6 +568,7 @@ def publication_file_document(
     _publish_now(publication)
     publication.save()
     search.index([publication])
+    published_counts_update(published=[publication])
     _record(publication, actor, "approve", note)
     if replaces is not None and replaces.status == PublicationStatus.PUBLISHED:
         earlier = _lock(replaces)
@@ -571,6 +577,7 @@ def publication_file_document(
         earlier.withdrawal_reason = f"已由更正后的版本（{publication.index_no}）代替"
         earlier.save()
         search.remove([earlier.pk])
+        published_counts_update(withdrawn=[earlier])
         _record(earlier, actor, "withdraw", earlier.withdrawal_reason)
     return publication
 
@@ -771,6 +778,8 @@ def publication_review(
         publication.review_due = _next_review(clock.today())
     publication.save()
     search.index([publication])
+    if release:
+        published_counts_update(published=[publication])
     _record(publication, actor, "release" if release else "keep", comment.strip())
     return publication
 
@@ -791,6 +800,7 @@ def publication_withdraw(*, actor: Actor, publication: Publication, reason: str)
     publication.withdrawal_reason = reason.strip()
     publication.save()
     search.remove([publication.pk])
+    published_counts_update(withdrawn=[publication])
     _record(publication, actor, "withdraw", reason.strip())
     return publication
 
@@ -827,6 +837,71 @@ def publication_set_validity(
         publication, actor, "validity", comment.strip() or f"有效性改为{Validity(validity).label}"
     )
     return publication
+
+
+# ---------------------------------------------------------------------------- published counts
+# The portal's facets (by unit, column, domain, 五公开 class and year) and totals read these rows
+# instead of counting every published item on each request (issue 10). Every path that publishes
+# or withdraws calls published_counts_update in the same transaction; published_counts_rebuild
+# recounts from scratch (after a raw bulk load, or to check).
+
+
+def _count_keys(publication: Publication) -> list[tuple[str, str]]:
+    keys = [
+        ("all", ""),
+        ("unit", str(publication.unit_id)),
+        ("column", str(publication.column_id)),
+        ("five", publication.five_class),
+    ]
+    if publication.domain_id:
+        keys.append(("domain", str(publication.domain_id)))
+    if publication.published_at:
+        keys.append(("year", str(clock.localdate(publication.published_at).year)))
+    return keys
+
+
+def published_counts_update(
+    *, published: Iterable[Publication] = (), withdrawn: Iterable[Publication] = ()
+) -> None:
+    """Count items that became published and take away items that were withdrawn."""
+    deltas: Counter[tuple[str, str]] = Counter()
+    for item in published:
+        deltas.update(_count_keys(item))
+    for item in withdrawn:
+        deltas.subtract(_count_keys(item))
+    rows = [(dimension, key, n) for (dimension, key), n in deltas.items() if n]
+    if not rows:
+        return
+    table = PublishedCount._meta.db_table
+    with connection.cursor() as cursor:
+        # An upsert that adds, so two publications at once cannot lose a count.
+        cursor.executemany(
+            f"INSERT INTO {table} (dimension, key, count) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (dimension, key) DO UPDATE SET count = "
+            f"{table}.count + excluded.count",
+            rows,
+        )
+
+
+@transaction.atomic
+def published_counts_rebuild() -> int:
+    """Recount every dimension from the published items; returns the number published."""
+    published = Publication.objects.published().order_by()
+    rows: list[PublishedCount] = []
+    for dimension, field in (("unit", "unit_id"), ("column", "column_id"), ("five", "five_class"),
+                             ("domain", "domain_id")):  # fmt: skip
+        for value, n in published.values_list(field).annotate(n=Count("pk")):
+            if value is not None and value != "":
+                rows.append(PublishedCount(dimension=dimension, key=str(value), count=n))
+    years = published.annotate(year=ExtractYear("published_at")).values_list("year")
+    for year, n in years.annotate(n=Count("pk")):
+        if year:
+            rows.append(PublishedCount(dimension="year", key=str(year), count=n))
+    total = published.count()
+    rows.append(PublishedCount(dimension="all", key="", count=total))
+    PublishedCount.objects.all().delete()
+    PublishedCount.objects.bulk_create(rows, batch_size=1000)
+    return total
 
 
 # ---------------------------------------------------------------------------- check-word dictionary

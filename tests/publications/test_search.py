@@ -43,12 +43,19 @@ def _titles(query: str) -> list[str]:
 
 
 def test_tokens_are_bigrams_for_chinese_and_words_otherwise() -> None:
-    assert search.tokens("县财政局2024年Budget") == "县财 财政 政局 〇〇 2024 〇〇 年 〇〇 budget"
-    assert search.chars("财政A局") == "财 政 局"
+    # Runs that touch stay joined (issue 10: 2024年 must not match 2024 and 年 apart); each
+    # group ends with its last unit alone, and a break token separates groups.
+    assert search.tokens("县财政局2024年Budget") == (
+        "县财 财政 政局 局〇2024 2024〇年 年〇budget budget"
+    )
+    assert search.tokens("财政，局") == "财政 政 〇〇 局"
+    assert search.chars("财政A局财") == "局 政 财"
     # Operators and quotes typed by a visitor are words at most, never FTS5 syntax.
     assert search.match_expression('财政" OR *') == (
-        '{title doc_number body} : "财政" AND {title doc_number body} : "or"'
+        '{title doc_number body} : "财政" AND {title doc_number body} : ("or" OR "or〇"*)'
     )
+    assert search.match_expression("2024年") == '{title doc_number body} : "2024〇年"'
+    assert search.match_expression("村") == '{title doc_number body} : "村"*'
     assert search.match_expression("  ") is None
 
 

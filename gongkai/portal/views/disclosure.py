@@ -29,7 +29,7 @@ from gongkai.core import clock
 from gongkai.core.downloads import stored_download
 from gongkai.orgs.models import COUNTY_LEVEL_KINDS, TOWNSHIP_LEVEL_KINDS, Unit, UnitKind
 from gongkai.portal.forms import UnitFilterForm
-from gongkai.portal.paging import Pager
+from gongkai.portal.paging import Pager, bounded_count, page_of
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import (
     Attachment,
@@ -65,10 +65,18 @@ def _listing(
     items: QuerySet[Publication],
     context: dict[str, Any],
     template: str = "portal/publication_list.html",
+    *,
+    total: int | None = None,
 ) -> HttpResponse:
-    """One page of a list of published items, with the count and links to the other pages."""
-    pager = Pager.clamped(request.GET, items.count())
-    context = {"pager": pager, "publications": list(items[pager.offset : pager.end]), **context}
+    """One page of a list of published items, with the count and links to the other pages.
+
+    ``total`` comes from the maintained counts when the list is one of their dimensions;
+    otherwise the count stops at COUNT_LIMIT. Deep pages skip on the index (page_of)."""
+    capped = False
+    if total is None:
+        total, capped = bounded_count(items)
+    pager = Pager.clamped(request.GET, total, capped=capped)
+    context = {"pager": pager, "publications": page_of(items, pager.offset, pager.end), **context}
     return render(request, template, context)
 
 
@@ -118,7 +126,7 @@ def column(request: HttpRequest, code: str) -> HttpResponse:
             reverse("portal:feed_column", args=[code]),
         ),
     }
-    return _listing(request, publications.public_in_columns(node.ids), context)
+    return _listing(request, publications.public_in_columns(node.ids), context, total=node.total)
 
 
 def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
@@ -134,7 +142,9 @@ def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
             reverse("portal:feed_unit", args=[unit.code]),
         ),
     }
-    return _listing(request, publications.public_publications().filter(unit=unit), context)
+    items = publications.public_publications().filter(unit=unit)
+    total = publications.published_counts("unit").get(str(unit.pk), 0)
+    return _listing(request, items, context, total=total)
 
 
 @dataclass
@@ -181,7 +191,9 @@ def browse_domain(request: HttpRequest, code: str) -> HttpResponse:
             reverse("portal:feed_domain", args=[domain.code]),
         ),
     }
-    return _listing(request, publications.public_publications().filter(domain=domain), context)
+    listed = publications.public_publications().filter(domain=domain)
+    total = publications.published_counts("domain").get(str(domain.pk), 0)
+    return _listing(request, listed, context, total=total)
 
 
 def browse_five(request: HttpRequest, five_class: str) -> HttpResponse:
@@ -190,14 +202,16 @@ def browse_five(request: HttpRequest, five_class: str) -> HttpResponse:
     label = FiveClass(five_class).label
     context = {"heading": label, "five_class": five_class}
     items = publications.public_publications().filter(five_class=five_class)
-    return _listing(request, items, context)
+    total = publications.published_counts("five").get(five_class, 0)
+    return _listing(request, items, context, total=total)
 
 
 def browse_year(request: HttpRequest, year: int) -> HttpResponse:
     if not 1949 <= year <= 2999:
         raise Http404
     context = {"heading": _("%(year)s年发布的政府信息") % {"year": year}, "year": year}
-    return _listing(request, publications.public_in_year(year), context)
+    total = publications.published_counts("year").get(str(year), 0)
+    return _listing(request, publications.public_in_year(year), context, total=total)
 
 
 @dataclass

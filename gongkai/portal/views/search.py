@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
@@ -42,20 +41,19 @@ def _columns(tree: list[publications.ColumnNode]) -> list[tuple[str, str]]:
     return options
 
 
-def _scope(form: SearchForm, tree: list[publications.ColumnNode]) -> QuerySet[Publication]:
+def _filters(form: SearchForm, tree: list[publications.ColumnNode]) -> fulltext.Filters:
+    """The chosen filters, run inside the full-text query (no re-reading of the published
+    items); the form has already refused codes that are not among the facets."""
     data = form.cleaned_data
-    scope = publications.public_publications()
-    if data.get("unit"):
-        scope = scope.filter(unit__code=data["unit"])
-    if data.get("domain"):
-        scope = scope.filter(domain__code=data["domain"])
-    if data.get("column"):
-        scope = scope.filter(column_id__in=publications.public_column(data["column"], tree).ids)
-    if data.get("five"):
-        scope = scope.filter(five_class=data["five"])
-    if data.get("year"):
-        scope = scope.filter(published_at__year=int(data["year"]))
-    return scope
+    return publications.public_search_filters(
+        unit_code=data.get("unit") or "",
+        domain_code=data.get("domain") or "",
+        column_ids=publications.public_column(data["column"], tree).ids
+        if data.get("column")
+        else [],
+        five_class=data.get("five") or "",
+        year=int(data["year"]) if data.get("year") else None,
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -75,13 +73,18 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         number = page_number(request.GET)
         page = fulltext.search(
-            query, _scope(form, tree), offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            query,
+            publications.public_publications(),
+            offset=(number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            filters=_filters(form, tree),
         )
+        pager = Pager(number=number, total=page.total, query=request.GET, capped=page.capped)
         context.update(
             searched=True,
             query=query,
-            total=page.total,
-            pager=Pager(number=number, total=page.total, query=request.GET),
+            total=pager.shown_total,
+            pager=pager,
             hits=[
                 Hit(
                     publication=item,
