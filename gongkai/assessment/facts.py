@@ -3,7 +3,7 @@ grouped query for the publications, one for the findings left on them, one for t
 
 Units are counted exactly as the monthly report counts them (gongkai.reports.monthly): an item
 counts by its 发布日期 read in the county's time zone, only items currently published count, and a
-village's items count under its township (``monthly._account``); groups are the report's
+village's items count under its township (``monthly.reporting_unit``); groups are the report's
 (departments, townships, the county's accounts). Month counts come from conditional aggregates
 over date ranges rather than a per-row month function, so the database does the work on its
 (unit, status, published_at) index whatever the number of units.
@@ -119,18 +119,18 @@ def publication_facts(
     months = [month for month, _first, _last in month_ranges(year, as_of)]
     found: dict[int, UnitFacts] = defaultdict(UnitFacts)
     for row in published.values("unit_id").annotate(**aggregates).order_by():
-        facts = found[monthly._account(by_id[row["unit_id"]], by_id).pk]
+        facts = found[monthly.reporting_unit(by_id[row["unit_id"]], by_id).pk]
         for month in months:
             facts.months[month] = facts.months.get(month, 0) + row[f"m{month}"]
     if late:
         counted = published.filter(is_late=True).values("unit_id").annotate(n=Count("pk"))
         for row in counted.order_by():
-            found[monthly._account(by_id[row["unit_id"]], by_id).pk].late += row["n"]
+            found[monthly.reporting_unit(by_id[row["unit_id"]], by_id).pk].late += row["n"]
     if findings:
         flagged = published.exclude(findings=[]).values_list("unit_id", "findings").order_by()
         for unit_id, listed in flagged:
             if any(isinstance(f, dict) and f.get("severity") == BLOCK for f in listed):
-                found[monthly._account(by_id[unit_id], by_id).pk].blocked += 1
+                found[monthly.reporting_unit(by_id[unit_id], by_id).pk].blocked += 1
     return dict(found)
 
 
@@ -162,7 +162,7 @@ def reply_facts(
     months = [month for month, _first, _last in month_ranges(year, as_of)]
     found: dict[int, ReplyFacts] = defaultdict(ReplyFacts)
     for row in owed.values("unit_id").annotate(**aggregates).order_by():
-        facts = found[monthly._account(by_id[row["unit_id"]], by_id).pk]
+        facts = found[monthly.reporting_unit(by_id[row["unit_id"]], by_id).pk]
         for month in months:
             facts.due[month] = facts.due.get(month, 0) + row[f"d{month}"]
             facts.on_time[month] = facts.on_time.get(month, 0) + row[f"t{month}"]

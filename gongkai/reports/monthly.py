@@ -110,7 +110,7 @@ def _local(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_default_timezone())
 
 
-def _account(unit: Unit, by_id: dict[int, Unit]) -> Unit:
+def reporting_unit(unit: Unit, by_id: dict[int, Unit]) -> Unit:
     """The unit whose account a unit's items count under: a village's township (the nearest
     ancestor that is not a village), every other unit itself."""
     seen = {unit.pk}
@@ -153,7 +153,7 @@ def monthly_report(*, year: int, month: int) -> dict[str, Any]:
     )
     totals: dict[int, Counter[str]] = defaultdict(Counter)
     for row in counts.order_by():
-        account = _account(by_id[row["unit_id"]], by_id)
+        account = reporting_unit(by_id[row["unit_id"]], by_id)
         totals[account.pk].update(
             {k: row[k] for k in ("ytd", "month", "column_ytd", "column_month")}
         )
