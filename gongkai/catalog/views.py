@@ -48,7 +48,7 @@ from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.orgs.selectors import memberships_of, units_of, units_visible_to
-from gongkai.orgs.staff_pages import flash_error, staff_user
+from gongkai.orgs.staff_pages import denied, flash_error, staff_user
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,10 +77,6 @@ def _editable_units(user: User) -> QuerySet[Unit]:
     mine = list(units_of(user))
     ids = [unit.pk for unit in mine if permissions.can_edit_catalog_of(user, unit)]
     return units_of(user).filter(pk__in=ids)
-
-
-def _denied(err: AccessDenied) -> PermissionDenied:
-    return PermissionDenied(err.message)
 
 
 def _latest_per_unit(catalogs: Iterable[Catalog]) -> dict[int, Catalog]:
@@ -206,7 +202,7 @@ def catalog_create(request: HttpRequest) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except AccessDenied as err:
-                raise _denied(err) from err
+                raise denied(err) from err
             except GongkaiError as err:
                 form.add_error(None, err.message)
             else:
@@ -274,7 +270,7 @@ def _transition(
     try:
         service(actor=user, catalog=catalog, comment=form.cleaned_data["comment"])
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err, more=_("请查看目录页“待完善”一栏。"))
     else:
@@ -366,7 +362,7 @@ def catalog_import(request: HttpRequest) -> HttpResponse:
                     filename=upload.name or "",
                 )
             except AccessDenied as err:
-                raise _denied(err) from err
+                raise denied(err) from err
             except GongkaiError as err:
                 form.add_error(None, err.message)
                 problems = list(getattr(err, "problems", []))
@@ -430,7 +426,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
                 elements=form.elements(),
             )
         except AccessDenied as err:
-            raise _denied(err) from err
+            raise denied(err) from err
         except GongkaiError as err:
             form.add_error(None, err.message)
         else:
@@ -458,7 +454,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 domain=form.cleaned_data["domain"],
             )
         except AccessDenied as err:
-            raise _denied(err) from err
+            raise denied(err) from err
         except GongkaiError as err:
             form.add_error(None, err.message)
         else:
@@ -482,7 +478,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.catalog_item_delete(actor=user, item=item)
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err, more=_("请查看目录页“待完善”一栏。"))
     else:

@@ -4,6 +4,7 @@ workbook's cells). Views of every app use these, so refusals read alike everywhe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeAlias, TypeVar
@@ -77,8 +78,30 @@ def attempt(request: HttpRequest, step: Callable[[], T]) -> Attempt[T]:
     try:
         value = step()
     except AccessDenied as err:
-        raise PermissionDenied(err.message) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
         return Refused()
     return Done(value)
+
+
+def denied(err: AccessDenied) -> PermissionDenied:
+    """A refusal of the access rules as the 403 page, with its Chinese sentence."""
+    return PermissionDenied(err.message)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def refusing(view: View) -> View:
+    """A page whose selectors and services may refuse: AccessDenied raised anywhere in it becomes
+    the 403 page with its sentence, so the page never decides access itself."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except AccessDenied as err:
+            raise denied(err) from err
+
+    return wrapped  # type: ignore[return-value]

@@ -35,7 +35,7 @@ from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, User
 from gongkai.orgs.selectors import units_of, units_visible_to
-from gongkai.orgs.staff_pages import flash_error, flash_form_errors, staff_user
+from gongkai.orgs.staff_pages import denied, flash_error, flash_form_errors, staff_user
 from gongkai.publications import checks, masking, selectors, services, subsidies
 from gongkai.publications.forms import (
     ApproveForm,
@@ -94,10 +94,6 @@ def _draftable_units(user: User) -> QuerySet[Unit]:
     """The user's units whose information they may draft."""
     ids = [u.pk for u in units_of(user) if permissions.can_draft_publication_of(user, u)]
     return units_of(user).filter(pk__in=ids)
-
-
-def _denied(err: AccessDenied) -> PermissionDenied:
-    return PermissionDenied(err.message)
 
 
 def _detail_url(publication: Publication) -> str:
@@ -235,7 +231,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
                 actor=user, unit=unit, values=form.values(default_issuer=unit.name)
             )
         except AccessDenied as err:
-            raise _denied(err) from err
+            raise denied(err) from err
         except GongkaiError as err:
             form.add_error(None, err.message)
             problems = list(getattr(err, "problems", []))
@@ -276,7 +272,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 values=form.values(default_issuer=publication.unit.name),
             )
         except AccessDenied as err:
-            raise _denied(err) from err
+            raise denied(err) from err
         except GongkaiError as err:
             form.add_error(None, err.message)
             problems = list(getattr(err, "problems", []))
@@ -361,7 +357,7 @@ def _act(
     try:
         call(actor=user, publication=publication, **form.cleaned_data)
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
     else:
@@ -403,7 +399,7 @@ def publication_approve(request: HttpRequest, pk: int) -> HttpResponse:
             mask=mask,
         )
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
     else:
@@ -473,7 +469,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user, publication=publication, name=upload.name or "", data=upload.read()
         )
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
     else:
@@ -491,7 +487,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.publication_detach(actor=user, attachment=attachment)
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
     else:
@@ -528,7 +524,7 @@ def check_words(request: HttpRequest) -> HttpResponse:
             try:
                 entry = services.check_word_add(actor=user, **form.cleaned_data)
             except AccessDenied as err:
-                raise _denied(err) from err
+                raise denied(err) from err
             except GongkaiError as err:
                 form.add_error(None, err.message)
             else:
@@ -559,7 +555,7 @@ def check_word_active(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.check_word_set_active(actor=user, entry=entry, active=active)
     except AccessDenied as err:
-        raise _denied(err) from err
+        raise denied(err) from err
     except GongkaiError as err:
         flash_error(request, err)
     else:
@@ -594,7 +590,7 @@ def subsidy_import(request: HttpRequest) -> HttpResponse:
                     written_on=data["written_on"],
                 )
             except AccessDenied as err:
-                raise _denied(err) from err
+                raise denied(err) from err
             except GongkaiError as err:
                 form.add_error(None, err.message)
                 # A rejected workbook (WorkbookRejected) names every bad cell; list them all.

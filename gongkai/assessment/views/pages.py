@@ -3,17 +3,12 @@ find the signed-in reader of the scores."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from gongkai.assessment import selectors
 from gongkai.core.errors import AccessDenied
 from gongkai.orgs.models import User
-from gongkai.orgs.staff_pages import staff_user
-
-
-def denied(err: AccessDenied) -> PermissionDenied:
-    return PermissionDenied(err.message)
+from gongkai.orgs.staff_pages import denied, staff_user
 
 
 def reader(request: HttpRequest) -> User:

@@ -16,11 +16,10 @@ from django.views.decorators.http import require_POST
 from gongkai.assessment import selectors, services
 from gongkai.assessment.forms import CloseForm, RectificationForm, ReportForm, ReturnForm
 from gongkai.assessment.models import Rectification, RectificationSource, RectificationStatus
-from gongkai.assessment.views.pages import denied
 from gongkai.core import clock
 from gongkai.core.errors import AccessDenied
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import attempt, flash_form_errors, staff_user
+from gongkai.orgs.staff_pages import attempt, denied, flash_form_errors, staff_user
 
 DEFAULT_DAYS = 15  # a deadline two weeks or so after the finding, changeable on the form
 

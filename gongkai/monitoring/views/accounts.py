@@ -20,9 +20,8 @@ from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.monitoring import new_media, selectors, services
 from gongkai.monitoring.forms import AccountForm, PostForm, PostsImportForm
 from gongkai.monitoring.models import NewMediaAccount, NewMediaPost
-from gongkai.monitoring.views.access import refusing
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import staff_user
+from gongkai.orgs.staff_pages import refusing, staff_user
 
 WEEKS_SHOWN = 8
 POSTS_SHOWN = 100

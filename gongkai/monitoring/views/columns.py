@@ -15,9 +15,8 @@ from gongkai.core import clock
 from gongkai.monitoring import selectors, services
 from gongkai.monitoring.forms import NOT_REQUIRED, UpdateClassForm
 from gongkai.monitoring.freshness import CLASS_HINTS, UPDATE_CLASSES, column_freshness
-from gongkai.monitoring.views.access import refusing
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import attempt, staff_user
+from gongkai.orgs.staff_pages import attempt, refusing, staff_user
 from gongkai.publications.models import Column
 
 

@@ -16,9 +16,8 @@ from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.monitoring import selectors, services
 from gongkai.monitoring.forms import CancelForm, IncidentForm
 from gongkai.monitoring.models import Incident
-from gongkai.monitoring.views.access import refusing
 from gongkai.orgs import permissions
-from gongkai.orgs.staff_pages import attempt, flash_form_errors, staff_user
+from gongkai.orgs.staff_pages import attempt, flash_form_errors, refusing, staff_user
 
 
 @login_required

@@ -18,10 +18,9 @@ from gongkai.monitoring.freshness import column_freshness, longest_idle_first
 from gongkai.monitoring.lateness import late_by_unit
 from gongkai.monitoring.rectification import rectification_url
 from gongkai.monitoring.veto import site_check
-from gongkai.monitoring.views.access import refusing
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind
-from gongkai.orgs.staff_pages import staff_user
+from gongkai.orgs.staff_pages import refusing, staff_user
 
 LATE_ITEMS_SHOWN = 10
 

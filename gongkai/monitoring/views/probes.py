@@ -11,8 +11,7 @@ from django.urls import URLPattern, path
 from gongkai.core import clock
 from gongkai.monitoring import selectors
 from gongkai.monitoring.veto import PROBE_FAIL_SHARE, PROBE_TIMEOUT_S, PROBE_WINDOW_DAYS, site_check
-from gongkai.monitoring.views.access import refusing
-from gongkai.orgs.staff_pages import staff_user
+from gongkai.orgs.staff_pages import refusing, staff_user
 
 
 @login_required
