@@ -21,15 +21,31 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 @contextlib.contextmanager
-def throwaway_database() -> Iterator[None]:
-    """A fresh test database (migrated), destroyed afterwards whatever happens."""
+def throwaway_database(*, keep: bool = False) -> Iterator[None]:
+    """A fresh test database (migrated), destroyed afterwards whatever happens — unless ``keep``:
+    a million items take an hour to fill and index, so the province run keeps its database to be
+    timed again (``BENCH_REUSE``) after a change to the code that reads it."""
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         yield
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if keep:
+            print(f"kept database {connection.settings_dict['NAME']}", flush=True)
+            connection.close()
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+
+
+def reuse_database(name: str) -> None:
+    """Point the connection at a database an earlier run kept, migrated to the current code."""
+    from django.core.management import call_command
+
+    setup_test_environment()
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    call_command("migrate", verbosity=0, interactive=False)
 
 
 def insert_publications(

@@ -97,6 +97,61 @@ def _units() -> list[int]:
     return list(Unit.objects.exclude(pk=county.pk).values_list("pk", flat=True))
 
 
+def _domains() -> None:
+    """The 26 pilot domains and the others, as the demo county has them."""
+    from gongkai.catalog.models import Domain
+    from gongkai.demo.services import all_domain_specs
+
+    Domain.objects.bulk_create(
+        Domain(code=spec["code"], name=spec["name"], kind=kind, aliases=spec["aliases"],
+               sort_order=order)
+        for order, (spec, kind) in enumerate(all_domain_specs(), start=1)
+    )  # fmt: skip
+
+
+CATALOG_ITEMS = 30  # items of each unit's public catalog
+
+
+def fill_catalogs(rng: random.Random) -> int:
+    """An approved 2024 catalog for every unit (``CATALOG_ITEMS`` items over random domains),
+    so the catalog pages list 5,000 units as a province's would; returns the items made."""
+    from gongkai.catalog.models import Catalog, CatalogItem, CatalogStatus, Domain
+    from gongkai.orgs.models import Unit
+
+    if Catalog.objects.exists():
+        return 0
+    domains = list(Domain.objects.values_list("pk", flat=True))
+    titles, sentences = _sentences()
+    now = dt.datetime.now(dt.UTC)
+    catalogs = Catalog.objects.bulk_create(
+        Catalog(unit_id=pk, version=2024, status=CatalogStatus.APPROVED, approved_at=now)
+        for pk in Unit.objects.values_list("pk", flat=True)
+    )
+    items = [
+        CatalogItem(
+            catalog=catalog,
+            domain_id=rng.choice(domains),
+            level1=rng.choice(titles)[:30],
+            level2=rng.choice(titles)[:40],
+            content=rng.choice(sentences)[:200],
+            basis="《中华人民共和国政府信息公开条例》",
+            time_limit="信息形成或变更之日起20个工作日内",
+            subject=f"单位{catalog.unit_id}",
+            channels="政府网站",
+            audience_public=True,
+            mode_proactive=True,
+            level_county=True,
+            five_public="结果公开",
+            site_column="政策文件",
+            sort_order=n,
+        )
+        for catalog in catalogs
+        for n in range(CATALOG_ITEMS)
+    ]
+    CatalogItem.objects.bulk_create(items, batch_size=5000)
+    return len(items)
+
+
 def fill(count: int, *, rng: random.Random, batch: int = 20_000) -> None:
     """Insert ``count`` items in raw SQL (as if imported): 96% published, 2% withdrawn, 2%
     drafts, over 2022-2024, in random units, columns, domains and 五公开 classes."""
@@ -108,6 +163,7 @@ def fill(count: int, *, rng: random.Random, batch: int = 20_000) -> None:
 
     titles, sentences = _sentences()
     units = _units()
+    _domains()
     columns = list(Column.objects.values_list("pk", flat=True))
     domains = [*Domain.objects.values_list("pk", flat=True), None, None]
     fives = list(FiveClass.values)
@@ -291,25 +347,24 @@ def sizes() -> dict[str, float]:
 def main() -> None:
     from django.db import connection, transaction
 
-    from bench.database import throwaway_database
+    from bench.database import reuse_database, throwaway_database
     from gongkai.publications import search
     from gongkai.publications import services as publication_services
 
     reuse = os.environ.get("BENCH_REUSE", "")
     if reuse:
-        # Time again on a database an earlier run filled (and was stopped before destroying).
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
-        connection.close()
-        connection.settings_dict["NAME"] = reuse
+        # Time again on a database an earlier run kept (BENCH_KEEP=1).
+        reuse_database(reuse)
+        with transaction.atomic():
+            fill_catalogs(random.Random(11))  # noqa: S311 - reproducible test data
         measure({"size": SIZE, "reused": reuse})
         return
-    with throwaway_database():
+    with throwaway_database(keep=bool(os.environ.get("BENCH_KEEP"))):
         began = time.perf_counter()
         rng = random.Random(10)  # noqa: S311 - reproducible test data, not security
         with transaction.atomic():
             fill(SIZE, rng=rng)
+            fill_catalogs(rng)
         filled = round(time.perf_counter() - began, 1)
         began = time.perf_counter()
         with transaction.atomic():
@@ -329,9 +384,12 @@ def measure(results: dict[str, Any]) -> None:
     from django.test import Client
 
     from bench.database import write_results
+    from gongkai.catalog.models import CatalogItem
     from gongkai.publications import search, selectors
 
     unit = selectors.public_publications().values_list("unit__code", flat=True)[0]
+    catalog_item = CatalogItem.objects.select_related("domain").filter(catalog__unit__code=unit)[0]
+    domain = catalog_item.domain.code
     client = Client(raise_request_exception=True)
     pages = {
         "home": "/",
@@ -343,6 +401,15 @@ def measure(results: dict[str, Any]) -> None:
         "unit_p10": f"/xxgk/unit/{unit}/?page=10",
         "year_2024": "/xxgk/year/2024/",
         "year_2024_p500": "/xxgk/year/2024/?page=500",
+        "domain": f"/xxgk/domain/{domain}/",
+        "domain_p500": f"/xxgk/domain/{domain}/?page=500",
+        "normative": "/xxgk/normative/",
+        "catalog_index": "/catalog/",
+        "catalog_units": "/catalog/units/",
+        "catalog_domain": f"/catalog/domain/{domain}/",
+        "catalog_unit": f"/catalog/unit/{unit}/",
+        "catalog_domain_unit": f"/catalog/domain/{domain}/unit/{unit}/",
+        "catalog_item": f"/catalog/item/{catalog_item.pk}/",
         "five_result": "/xxgk/five/result/",
         "five_result_p500": "/xxgk/five/result/?page=500",
         "search_rare": f"/search/?q={RARE}",
@@ -356,6 +423,8 @@ def measure(results: dict[str, Any]) -> None:
         "search_year_column_filter": "/search/?q=补贴&year=2023&column=statutory",
         "feed_latest": "/feeds/latest/",
         "feed_column": "/feeds/column/statutory/",
+        "feed_unit": f"/feeds/unit/{unit}/",
+        "api_catalogs": "/api/catalogs/",
         "api_publications": "/api/publications/",
         "api_publications_p100": "/api/publications/?page=100",
         "api_search": "/api/publications/?q=补贴",
