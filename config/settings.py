@@ -221,6 +221,31 @@ if GONGKAI_IMPORTS_IN not in {"thread", "tick"}:
 # The public site's address: `gongkai tick` probes it every half hour for the site monitoring.
 GONGKAI_SITE_URL = os.environ.get("GONGKAI_SITE_URL", "").strip()
 
+# E-mail: the daily reminders to staff (`gongkai tick`, gongkai/reports/digests.py). Without a
+# mail server mail is written to files under GONGKAI_VAR_DIR/mail, so nothing is lost.
+GONGKAI_EMAIL_HOST = os.environ.get("GONGKAI_EMAIL_HOST", "").strip()
+GONGKAI_EMAIL_SECURITY = os.environ.get("GONGKAI_EMAIL_SECURITY", "ssl").strip().lower()
+if GONGKAI_EMAIL_SECURITY not in {"ssl", "starttls", "none"}:
+    raise ImproperlyConfigured(
+        f"GONGKAI_EMAIL_SECURITY must be ssl, starttls or none, not {GONGKAI_EMAIL_SECURITY!r}"
+    )
+if GONGKAI_EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = GONGKAI_EMAIL_HOST
+    EMAIL_PORT = int(
+        os.environ.get("GONGKAI_EMAIL_PORT", "")
+        or {"ssl": 465, "starttls": 587, "none": 25}[GONGKAI_EMAIL_SECURITY]
+    )
+    EMAIL_HOST_USER = os.environ.get("GONGKAI_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("GONGKAI_EMAIL_PASSWORD", "")
+    EMAIL_USE_SSL = GONGKAI_EMAIL_SECURITY == "ssl"
+    EMAIL_USE_TLS = GONGKAI_EMAIL_SECURITY == "starttls"
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_EMAIL_FROM", "gongkai@localhost").strip()
+
 # Sessions live in the database (Django's default engine, named here so nobody has to look it
 # up): any web process behind the proxy can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from gongkai.core.models import BaseModel, staff_reference
@@ -105,3 +106,22 @@ class AnnualReport(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name if self.unit else '全县'}{self.year}年度报告"
+
+
+class DigestSent(models.Model):
+    """A person's daily reminder mail went out (gongkai.reports.digests): at most one a day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="收件人"
+    )
+    on = models.DateField("日期")
+    items = models.PositiveIntegerField("事项数")
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "待办提醒邮件"
+        verbose_name_plural = "待办提醒邮件"
+        constraints = [models.UniqueConstraint(fields=["user", "on"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.on}"

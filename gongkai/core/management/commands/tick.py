@@ -25,9 +25,12 @@ from gongkai.core.scheduling import Task, run_tick, task_runs
 from gongkai.monitoring import services as monitoring_services
 from gongkai.publications import import_jobs
 from gongkai.publications.models import Publication
+from gongkai.reports import digests
 
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
+# Local hour from which the day's reminder mail goes out.
+DIGEST_HOUR = 7
 
 
 def refresh_due_dates() -> dict[str, Any]:
@@ -37,14 +40,18 @@ def refresh_due_dates() -> dict[str, Any]:
     return {key: result[key] for key in ("checked", "changed", "undated")}
 
 
-def count_reminders() -> dict[str, Any]:
-    """How many applications are overdue and how many dates fall due soon, county-wide: the
-    lists the handlers' pages show, counted for the log and `tick --status`."""
+def send_reminders() -> dict[str, Any]:
+    """The day's reminder mail to each handler and reviewer with something overdue or due soon
+    (gongkai.reports.digests: once a day per person, from 7 o'clock, when people read it), with
+    the county's counts for the log and `tick --status`."""
     scope = application_selectors.county_applications()
     today = clock.today()
     overdue = application_selectors.overdue(scope, on=today).count()
     soon = application_selectors.reminders(scope, on=today, days=settings.GONGKAI_REMINDER_WORKDAYS)
-    return {"overdue": overdue, "due_soon": len(soon)}
+    counts = {"overdue": overdue, "due_soon": len(soon)}
+    if timezone.localtime(clock.now()).hour < DIGEST_HOUR:
+        return {**counts, "mail": f"sent from {DIGEST_HOUR}:00"}
+    return {**counts, "mail": digests.digests_send(on=today)}
 
 
 def count_review_due() -> dict[str, Any]:
@@ -82,7 +89,7 @@ def run_imports() -> dict[str, Any]:
 # Imports last: on SQLite a long import holds the database, and the short tasks should not wait.
 TASKS = [
     Task("applications.due_dates", DAY, refresh_due_dates, "申请答复期限重新计算"),
-    Task("applications.reminders", HOUR, count_reminders, "逾期与即将到期的申请统计"),
+    Task("applications.reminders", HOUR, send_reminders, "逾期与即将到期事项的每日提醒邮件"),
     Task("publications.review_due", DAY, count_review_due, "不予公开信息到期评估统计"),
     Task("monitoring.probe", dt.timedelta(minutes=30), probe_site, "网站可用性检测"),
     Task("sessions.clear_expired", DAY, clear_sessions, "清理过期会话"),
