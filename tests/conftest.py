@@ -106,10 +106,11 @@ def second_domain(db: Any) -> Domain:
 
 @pytest.fixture(autouse=True)
 def fresh_search_index(request: pytest.FixtureRequest) -> None:
-    """Start each database test with empty search tables. Django's flush after a transactional
-    test empties the model tables but not the FTS5 ones, and the contentless tables must never
-    hold an entry for an id that now belongs to another item (removing it would need the values
-    it was indexed with)."""
+    """Start each database test with empty search tables. They are no models, so Django's flush
+    after a transactional test empties the model tables but not them (FTS5 on SQLite, the
+    tsvector table on PostgreSQL): an entry left for an id that now belongs to another item
+    would be found by searches (and SQLite's contentless tables could not even remove it, which
+    needs the values it was indexed with)."""
     if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
         return
     if "demo" in request.fixturenames or "demo_output" in request.fixturenames:

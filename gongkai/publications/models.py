@@ -72,6 +72,15 @@ class Column(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("portal:column", args=[self.code])
 
+    @property
+    def top_id(self) -> int:
+        """The id of the top-level column this one sits under (its own id at the top): what
+        Publication.top_column holds (one query a level unless the parents are loaded)."""
+        column = self
+        while column.parent_id is not None:
+            column = column.parent  # type: ignore[assignment]
+        return column.pk
+
 
 class Attribute(models.TextChoices):
     """公开属性, decided at drafting (公开属性源头认定)."""
@@ -174,6 +183,20 @@ class Publication(BaseModel):
     column = models.ForeignKey(
         Column, on_delete=models.PROTECT, related_name="publications", verbose_name="栏目"
     )
+    # The top-level column of ``column`` (the column itself at the top), kept with it by
+    # services.apply_values: a parent column's list (法定主动公开内容 and its 13 sub-columns) then
+    # reads one index range, newest first, at any page (issue 10). The column tree is data of
+    # the schema (migration 0002); a migration that moves a column refills this field.
+    top_column = models.ForeignKey(
+        Column,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,  # publication_by_top_column leads with it
+        related_name="+",
+        verbose_name="一级栏目",
+    )
     domain = models.ForeignKey(
         Domain,
         on_delete=models.PROTECT,
@@ -232,6 +255,9 @@ class Publication(BaseModel):
         indexes = [
             models.Index(fields=["unit", "status", "published_at"]),
             models.Index(fields=["column", "status", "published_at"]),
+            models.Index(
+                fields=["top_column", "status", "published_at"], name="publication_by_top_column"
+            ),
             models.Index(fields=["domain", "status", "published_at"]),
             # Newest first over everything and by 五公开 class, served by the index (issue 10).
             models.Index(fields=["status", "published_at"], name="publication_public_order"),

@@ -1,4 +1,5 @@
-"""Full-text search over published information, in Chinese, on SQLite FTS5 (docs/adr/0005).
+"""Full-text search over published information, in Chinese: SQLite FTS5 (docs/adr/0005) or
+PostgreSQL tsvectors (docs/adr/0011), with the same tokens and the same results.
 
 Chinese has no spaces, so the text is cut before FTS5 sees it. Runs of Chinese characters and
 runs of letters or digits that touch (县2024年度) form a group of units — characters and whole
@@ -15,23 +16,32 @@ Both tables are contentless (issue 10: the index held a full copy of the tokens 
 character, ~28 KB an item): they keep the postings only, not the text, and each item's unit,
 column, domain, 五公开 class and year as tags, so the portal's filters run inside the MATCH.
 
+On PostgreSQL (no Chinese parser, and pg_trgm cannot search one or two characters, see ADR
+0011) the same tokens are tsvector lexemes at their positions, built here, and a query is the
+same expression as a tsquery: a phrase (<->) of pairs, a prefix for one character, the filters
+as tag lexemes, all on GIN indexes of a table partitioned by id. An item too long for one
+tsvector (16,383 positions, 256 of one lexeme) is cut into overlapping parts, so the results are
+those of FTS5 for every item.
+
 The index holds published items only; the services add an item when it is published and remove
-it when it is withdrawn. On PostgreSQL (until the scale issue gives it its own index) the search
-falls back to case-insensitive substring matching.
+it when it is withdrawn.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import itertools
 import operator
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -177,8 +187,9 @@ class Filters:
     five_class: str = ""
     year: int | None = None
 
-    def expression(self) -> str:
-        clauses = []
+    def tag_groups(self) -> list[list[str]]:
+        """The tags asked for, one list per filter: an item matches when it has a tag of each."""
+        groups = []
         for prefix, values in (
             ("u", self.unit_ids),
             ("c", self.column_ids),
@@ -187,9 +198,12 @@ class Filters:
             ("y", (self.year,) if self.year else ()),
         ):
             if values:
-                words = " OR ".join(f"{prefix}{_tag_value(v)}" for v in values)
-                clauses.append(f"tags : ({words})")
-        return " AND ".join(clauses)
+                groups.append([f"{prefix}{_tag_value(v)}" for v in values])
+        return groups
+
+    def expression(self) -> str:
+        """The filters as an FTS5 expression on the tags column ("" when there are none)."""
+        return " AND ".join(f"tags : ({' OR '.join(g)})" for g in self.tag_groups())
 
 
 def _tag_value(value: object) -> str:
@@ -213,11 +227,15 @@ class Page:
 
 
 def _is_sqlite() -> bool:
+    """SQLite searches with FTS5; every other database is PostgreSQL (the two gongkai runs on)."""
     return connection.vendor == "sqlite"
 
 
 _FIELDS = ("pk", "title", "doc_number", "body_text", "status", "unit_id", "column_id",
            "domain_id", "five_class", "published_at")  # fmt: skip
+
+
+# ------------------------------------------------------------------ SQLite: contentless FTS5
 
 
 def _rows(p: Publication) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -282,20 +300,557 @@ def _insert(items: Iterable[Publication]) -> int:
     return len(main)
 
 
-def index(publications: Iterable[Publication]) -> None:
-    """Add published items to the index (others are removed). The tables are contentless (they
-    keep no copy of the text), so an item already indexed is taken out with its values as they
-    are now: change a published item's text only after removing it."""
-    if not _is_sqlite():
+def _fts_rebuild(batch: int) -> int:
+    _fts_clear()
+    count = 0
+    for chunk in _published_in_batches(batch):
+        count += _insert(chunk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")  # noqa: S608
+        cursor.execute(f"INSERT INTO {CHARS_TABLE} ({CHARS_TABLE}) VALUES ('optimize')")  # noqa: S608
+    return count
+
+
+def _fts_clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")  # noqa: S608
+        cursor.execute(f"INSERT INTO {CHARS_TABLE} ({CHARS_TABLE}) VALUES ('delete-all')")  # noqa: S608
+
+
+def _published_in_batches(batch: int) -> Iterator[list[Publication]]:
+    published = Publication.objects.published().only(*_FIELDS).order_by("pk")
+    chunk: list[Publication] = []
+    for publication in published.iterator(chunk_size=batch):
+        chunk.append(publication)
+        if len(chunk) >= batch:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# ------------------------------------------------------- PostgreSQL: tsvectors of the same pairs
+#
+# docs/adr/0011. One row per item (``part`` 0) holds two tsvectors built here from the tokens
+# FTS5 gets, not by PostgreSQL's parser (it has no Chinese one): ``doc`` (title, 文号 and body,
+# weighted A, B and D for ts_rank) and ``title``. Each token is a lexeme at its position, so a
+# query group of two or more units is a tsquery phrase (<->) of its pairs, exact as in FTS5,
+# and a single character is a prefix (every occurrence heads a token). The filters are lexemes
+# too (#u12 #c3 #fresult #y2024 #d5), so they run inside the GIN index; no token starts with #.
+
+# tsvector keeps positions up to 16,383 and at most 256 positions of one lexeme, silently
+# dropping the rest. An item whose tokens do not fit (a body of more than ~15,000 characters, or
+# one pair repeated 257 times) is cut into parts, one row each, that overlap by OVERLAP positions
+# so that every phrase of up to OVERLAP pairs lies whole in one part (queries are 100 characters
+# at most); such an item matches when each group of the query matches in one of its parts.
+_MAX_POSITION = 16_383
+_MAX_OCCURRENCES = 256
+OVERLAP = 128
+# A lexeme has at most 2,047 bytes: a longer word (a pasted hash, say) is cut and marked with its
+# digest, the same way in the text and in a query, so it still matches only itself.
+_LONG_WORD = 500
+# ts_rank's weights {D, C, B, A}: body, unused, 文号, title (FTS5's bm25 weights, scaled to 1).
+PG_WEIGHTS = "{0.05, 0, 1, 0.5}"
+_TAG = "#"
+# The table is partitioned by id, SEGMENT ids a partition, each with its own GIN indexes: a GIN
+# index reads a lexeme's whole posting list before it returns a row, so a count that stops at
+# COUNT_LIMIT still read 870,000 postings for 村 at a million items (~150 ms); a partition
+# holds at most SEGMENT of them, and the scan stops at the partition that completes the count.
+SEGMENT = 100_000
+PG_INDEXES = (
+    *(
+        f"CREATE INDEX {TABLE}_{column}{suffix} ON {TABLE} USING gin ({column}) WHERE {where}"
+        for column in ("doc", "title", "chars")
+        for suffix, where in (("", "whole"), ("_parts", "NOT whole"))
+    ),
+    # The few items in parts, by id: read instead of the primary key when walking ids (WALK).
+    f"CREATE INDEX {TABLE}_parts ON {TABLE} (id) WHERE NOT whole",
+)
+
+
+def _quote(lexeme: str) -> str:
+    """A lexeme as tsvector and tsquery literals spell it (only word characters, 〇 and # ever
+    reach here, but a quote or backslash would be escaped all the same)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _word(word: str) -> str:
+    if len(word) <= _LONG_WORD:
+        return word
+    digest = hashlib.blake2b(word.encode(), digest_size=8).hexdigest()
+    return word[: _LONG_WORD - 100] + RUN_BREAK + digest
+
+
+def _positioned(fields: Sequence[tuple[str, str]]) -> tuple[list[str], list[int], list[str]]:
+    """The tokens of the fields as tokens() makes them for FTS5, with their positions and the
+    field's weight (A, B or none): each run's pairs, then its last unit, which becomes the pair
+    joining it to the next run when they touch. A position is left empty where tokens() puts
+    its break token, and between fields, so no phrase spans two groups or two fields."""
+    lexemes: list[str] = []
+    positions: list[int] = []
+    weights: list[str] = []
+    position = 1
+    for text, weight in fields:
+        end, last = -1, ""
+        for found in _RUN.finditer(unicodedata.normalize("NFKC", text or "")):
+            run = found.group()
+            cjk = _is_cjk(run)
+            first = run[0] if cjk else _word(run.lower())
+            if last:
+                # Two runs that touch are a word and a character: join them (2024〇年).
+                touch = found.start() == end
+                lexemes.append(last + JOIN + first if touch else last)
+                positions.append(position - 1)
+                weights.append(weight)
+                position += 0 if touch else 1
+            if cjk and len(run) > 1:
+                lexemes.extend(map(operator.add, run, run[1:]))
+                positions.extend(range(position, position + len(run) - 1))
+                weights.extend(itertools.repeat(weight, len(run) - 1))
+                position += len(run) - 1
+            last = run[-1] if cjk else first
+            position += 1  # the last unit's place
+            end = found.end()
+        if last:
+            lexemes.append(last)
+            positions.append(position - 1)
+            weights.append(weight)
+        position += 1
+    return lexemes, positions, weights
+
+
+def _windows(lexemes: list[str], positions: list[int]) -> list[tuple[int, int]]:
+    """Ranges of the positioned lexemes that each fit one tsvector: all of them for nearly
+    every item; for a long one, ranges overlapping by OVERLAP positions (see above)."""
+    if not lexemes or (
+        positions[-1] - positions[0] < _MAX_POSITION
+        and max(Counter(lexemes).values()) <= _MAX_OCCURRENCES
+    ):
+        return [(0, len(lexemes))]
+    windows = []
+    start = 0
+    while True:
+        seen: Counter[str] = Counter()
+        end = start
+        while (
+            end < len(lexemes)
+            and positions[end] - positions[start] < _MAX_POSITION
+            and seen[lexemes[end]] < _MAX_OCCURRENCES
+        ):
+            seen[lexemes[end]] += 1
+            end += 1
+        windows.append((start, end))
+        if end == len(lexemes):
+            return windows
+        # A window holds at least 256 positions, so the next one starts further on.
+        start = bisect.bisect_left(positions, positions[end] - OVERLAP, lo=start + 1)
+
+
+def _vector(
+    stream: tuple[list[str], list[int], list[str]], window: tuple[int, int], extra: Iterable[str]
+) -> str:
+    """One tsvector literal: a window of the stream (positions counted from 1) and lexemes
+    without positions."""
+    lexemes, positions, weights = stream
+    start, end = window
+    base = positions[start] - 1 if end > start else 0
+    spots: dict[str, list[str]] = {}
+    for i in range(start, end):
+        spots.setdefault(lexemes[i], []).append(f"{positions[i] - base}{weights[i]}")
+    words = [f"{_quote(lexeme)}:{','.join(at)}" for lexeme, at in spots.items()]
+    words.extend(map(_quote, extra))
+    return " ".join(words)
+
+
+def _characters(*texts: str) -> list[str]:
+    return sorted({c for text in texts for run in runs(text) if _is_cjk(run) for c in run})
+
+
+def _pg_rows(p: Publication) -> list[tuple[int, int, bool, str, str, str]]:
+    """The rows of one item, (id, part, whole, title, doc, chars) with the tsvectors as
+    literals. ``chars`` holds the item's distinct characters, without positions (the second FTS5
+    table's role), and ``title`` its title's too: a one-character query is then one posting list,
+    which GIN can intersect with a filter's, where a prefix (村:*) is the union of a thousand
+    (measured at a million items, 村 within one unit: 100 ms as a prefix). The characters go
+    with the first part, the tags with every part."""
+    tags = [_TAG + tag for tag in _tags(p).split()]
+    title = _positioned([(p.title, "")])
+    doc = _positioned([(p.title, "A"), (p.doc_number, "B"), (p.body_text, "")])
+    title_windows, doc_windows = _windows(*title[:2]), _windows(*doc[:2])
+    parts = max(len(title_windows), len(doc_windows))
+    rows = []
+    for part in range(parts):
+        first = part == 0
+        rows.append(
+            (
+                p.pk,
+                part,
+                parts == 1,
+                _vector(title, title_windows[part] if part < len(title_windows) else (0, 0),
+                        [*tags, *(_characters(p.title) if first else ())]),
+                _vector(doc, doc_windows[part] if part < len(doc_windows) else (0, 0), tags),
+                " ".join(map(_quote, [*tags, *(_characters(p.title, p.doc_number, p.body_text)
+                                                if first else ())])),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _pg_segments(ids: Iterable[int]) -> None:
+    """Create the partitions that will hold these ids, if they do not exist yet. Creating one
+    locks the table until the transaction ends, once every SEGMENT ids; rebuild() creates the
+    next one ahead of time."""
+    wanted = sorted({pk // SEGMENT for pk in ids})
+    if not wanted:
         return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n FROM unnest(%s::int[]) AS n WHERE to_regclass(%s || n) IS NULL",
+            [wanted, f"{TABLE}_p"],
+        )
+        for (segment,) in cursor.fetchall():
+            # Only integers are formatted into the statement.
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE}_p{int(segment)} PARTITION OF {TABLE} "
+                f"FOR VALUES FROM ({int(segment) * SEGMENT}) TO ({(int(segment) + 1) * SEGMENT})"
+            )
+
+
+def _pg_index(items: list[Publication]) -> None:
+    rows = [row for p in items if p.status == PublicationStatus.PUBLISHED for row in _pg_rows(p)]
+    _pg_segments(row[0] for row in rows)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [[p.pk for p in items]])  # noqa: S608
+        if rows:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (id, part, whole, title, doc, chars) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s::tsvector, %s::tsvector, %s::tsvector)",
+                rows,
+            )
+
+
+def _pg_rebuild(batch: int) -> int:
+    """Fill the table again in one transaction: emptied, its GIN indexes dropped, the rows
+    copied in, the indexes built once (much faster than growing them row by row), analysed."""
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {TABLE}")
+        last = Publication.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        _pg_segments(range(0, last + SEGMENT + 1, SEGMENT))
+        for statement in PG_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {statement.split()[2]}")
+        cursor.execute("SELECT set_config('maintenance_work_mem', '256MB', true)")
+        copy = f"COPY {TABLE} (id, part, whole, title, doc, chars) FROM STDIN"
+        for chunk in _published_in_batches(batch):
+            with cursor.copy(copy) as rows:
+                for p in chunk:
+                    for row in _pg_rows(p):
+                        rows.write_row(row)
+            count += len(chunk)
+        for statement in PG_INDEXES:
+            cursor.execute(statement)
+        cursor.execute(f"ANALYZE {TABLE}")
+    return count
+
+
+# Planner settings for the search's statements. The planner does not count the cost of reading
+# a TOASTed tsvector (~8 KB an item): left alone it scans the table, or its primary key
+# backwards, testing each row, which took 120 ms (村, capped count) and 770 ms (58号, newest
+# page) at 200,000 items against 7 ms and 1 ms through the GIN indexes. So the search reads
+# through GIN indexes only, except to walk the ids backwards among very many hits (WALK): the
+# planner, which misjudges how many items hold a phrase, would rather collect every hit in
+# every partition to sort them (信息公开 in titles, page 50: 260 ms at a million items).
+GIN_ONLY = {"enable_seqscan": "off", "enable_indexscan": "off"}
+WALK = {"enable_seqscan": "off", "enable_bitmapscan": "off"}
+
+
+def planned(sql: str, settings: dict[str, str]) -> str:
+    """The statement preceded by the settings and followed by putting them back, all in one
+    string: sent at once, the statements share one transaction, so SET LOCAL holds for the
+    statement and the old values are restored after it (kept meanwhile in gongkai.* settings).
+    Its rows are the second result (``cursor.nextset()``). Only constants are formatted in."""
+    keep = ", ".join(
+        f"set_config('gongkai.{name}', current_setting('{name}'), true), "
+        f"set_config('{name}', '{value}', true)"
+        for name, value in settings.items()
+    )
+    back = ", ".join(
+        f"set_config('{name}', current_setting('gongkai.{name}'), true)" for name in settings
+    )
+    return f"SELECT {keep}; {sql}; SELECT {back}"
+
+
+def _fetch(sql: str, params: Sequence[Any], settings: dict[str, str]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(planned(sql, settings), params)
+        cursor.nextset()
+        return list(cursor.fetchall())
+
+
+def _ts_group(units: list[str], longest: int | None = None) -> list[str]:
+    """A group of the query as tsquery, as match_expression makes it for FTS5: two or more units
+    are a phrase of their pairs (cut into phrases of ``longest`` pairs when given), a character
+    a prefix (every occurrence heads a token), a word itself or joined to the character after
+    it (2024〇年)."""
+    if len(units) == 1:
+        unit = units[0]
+        if _is_cjk(unit):
+            return [f"{_quote(unit)}:*"]
+        word = _word(unit)
+        return [f"({_quote(word)} | {_quote(word + JOIN)}:*)"]
+    words = [u if _is_cjk(u) else _word(u) for u in units]
+    pairs = [_quote(_pair(a, b)) for a, b in itertools.pairwise(words)]
+    step = longest or len(pairs)
+    return ["(" + " <-> ".join(pairs[i : i + step]) + ")" for i in range(0, len(pairs), step)]
+
+
+def _tag_clauses(filters: Filters | None) -> list[str]:
+    groups = filters.tag_groups() if filters else []
+    return ["(" + " | ".join(_quote(_TAG + tag) for tag in group) + ")" for group in groups]
+
+
+def tsquery(query: str, filters: Filters | None = None) -> str | None:
+    """Turn what a person typed into a tsquery literal, the filters' tags included, or None if
+    nothing is searchable. As in match_expression, only word characters reach it (and every
+    lexeme is quoted), so nothing typed can inject tsquery syntax."""
+    groups = _query_groups(query)
+    return _tsquery(groups, filters) if groups else None
+
+
+def _tsquery(groups: list[list[str]], filters: Filters | None) -> str:
+    phrases = [phrase for group in groups for phrase in _ts_group(group)]
+    return " & ".join([*_tag_clauses(filters), *phrases])
+
+
+# ----------------------------------------------------------------------- one search, two SQLs
+
+
+class _Plan:
+    """Where a query runs. Each backend answers the same questions about a tier of hits
+    (``every`` hit, the hits ``in_title``, the hits ``elsewhere``): how many (up to a limit),
+    which (by id, newest-added first, or with a relevance score where lower is better), which
+    of some ids. ``scope`` is the caller's narrower scope, as SQL."""
+
+    id_column = "id"
+
+    def __init__(self, scope: str, scope_params: Sequence[Any]) -> None:
+        self.scope = scope
+        self.scope_params = tuple(scope_params)
+        # The tiers with more than COUNT_LIMIT hits: too many to collect and sort (PostgreSQL).
+        self.crowded: set[str] = set()
+
+    def title_count_limit(self) -> int:
+        """How far to count the hits in titles: far enough to choose how to read them."""
+        return RANK_LIMIT + 1
+
+    def statement(
+        self, tier: str, *, scored: bool = False, among: Sequence[int] = ()
+    ) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+    def select(
+        self,
+        tier: str,
+        *,
+        scored: bool = False,
+        newest: bool = False,
+        among: Sequence[int] = (),
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        sql, params = self.statement(tier, scored=scored, among=among)
+        if newest:
+            sql += f" ORDER BY {self.id_column} DESC"
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def count(self, tier: str, limit: int) -> int:
+        sql, params = self.statement(tier)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS hits", [*params, limit])  # noqa: S608
+            return int(cursor.fetchone()[0])
+
+
+class _Fts5Plan(_Plan):
+    """FTS5: one MATCH expression per tier, on the table of pairs or (one character) of
+    distinct characters, ranked by bm25."""
+
+    id_column = "rowid"
+
+    def __init__(
+        self,
+        scope: str,
+        scope_params: Sequence[Any],
+        *,
+        table: str,
+        expressions: dict[str, str],
+        weights: str,
+    ) -> None:
+        super().__init__(scope, scope_params)
+        self.table, self.expressions, self.weights = table, expressions, weights
+
+    def statement(
+        self, tier: str, *, scored: bool = False, among: Sequence[int] = ()
+    ) -> tuple[str, list[Any]]:
+        # Only constants and the ORM's own SQL are formatted in; every value is a parameter.
+        columns = f"rowid, bm25({self.table}, {self.weights})" if scored else "rowid"
+        sql = f"SELECT {columns} FROM {self.table} WHERE {self.table} MATCH %s"  # noqa: S608
+        params: list[Any] = [self.expressions[tier]]
+        if self.scope:
+            sql += f" AND rowid IN ({self.scope})"
+            params.extend(self.scope_params)
+        if among:
+            sql += f" AND rowid IN ({', '.join(['%s'] * len(among))})"
+            params.extend(among)
+        return sql, params
+
+
+class _PostgresPlan(_Plan):
+    """PostgreSQL: the tsquery on the GIN indexes of whole items, and for the few items cut into
+    parts, each group in any of an item's parts (GROUP BY), the two as branches of one
+    statement. A query of one character alone reads ``chars``, as FTS5 reads its table of
+    characters. Relevance is ts_rank (title and 文号 weigh more), negated so that lower is
+    better, as with bm25."""
+
+    def __init__(
+        self,
+        scope: str,
+        scope_params: Sequence[Any],
+        *,
+        groups: list[list[str]],
+        filters: Filters | None,
+    ) -> None:
+        super().__init__(scope, scope_params)
+        tags = _tag_clauses(filters)
+        # The groups alone (relevance), with the filters (whole items), and for parts: each
+        # group (a phrase longer than OVERLAP cut to fit a part) and any group with the filters.
+        self.text = _tsquery(groups, None)
+        self.every = _tsquery(groups, filters)
+        self.groups = [p for g in groups for p in _ts_group(g, OVERLAP)]
+        self.column = "doc"
+        if len(groups) == 1 and len(groups[0]) == 1 and _is_cjk(groups[0][0]):
+            self.column = "chars"
+            self.groups = [_quote(groups[0][0])]
+            self.every = " & ".join([*tags, *self.groups])
+        self.anything = " & ".join([*tags, "(" + " | ".join(self.groups) + ")"])
+
+    def _narrowed(self, among: Sequence[int]) -> tuple[str, list[Any]]:
+        sql, params = "", list[Any]()
+        if self.scope:
+            sql += f" AND id IN ({self.scope})"
+            params.extend(self.scope_params)
+        if among:
+            sql += " AND id = ANY(%s)"
+            params.append(list(among))
+        return sql, params
+
+    def statement(
+        self, tier: str, *, scored: bool = False, among: Sequence[int] = ()
+    ) -> tuple[str, list[Any]]:
+        """The statement over whole items (all but the few cut into parts)."""
+        column = self.column
+        match = {
+            "every": f"{column} @@ %s::tsquery",
+            "in_title": "title @@ %s::tsquery",
+            "elsewhere": f"{column} @@ %s::tsquery AND NOT title @@ %s::tsquery",
+        }[tier]
+        score = f", -ts_rank('{PG_WEIGHTS}', doc, %s::tsquery, 1)" if scored else ""
+        narrower, extra = self._narrowed(among)
+        params = [*([self.text] if scored else []), *[self.every] * match.count("%s"), *extra]
+        # Only constants are formatted in; every value, the tsqueries included, is a parameter.
+        return f"SELECT id{score} FROM {TABLE} WHERE whole AND {match}{narrower}", params  # noqa: S608
+
+    def parts_statement(
+        self, tier: str, *, scored: bool = False, among: Sequence[int] = ()
+    ) -> tuple[str, list[Any]]:
+        """The statement over items cut into parts: each group in one of the parts."""
+        column = self.column
+        in_doc = " AND ".join([f"bool_or({column} @@ %s::tsquery)"] * len(self.groups))
+        in_title = " AND ".join(["bool_or(title @@ %s::tsquery)"] * len(self.groups))
+        having = {"every": in_doc, "in_title": in_title,
+                  "elsewhere": f"{in_doc} AND NOT ({in_title})"}[tier]  # fmt: skip
+        score = f", -max(ts_rank('{PG_WEIGHTS}', doc, %s::tsquery, 1))" if scored else ""
+        narrower, extra = self._narrowed(among)
+        params = [*([self.text] if scored else []), self.anything, self.anything, *extra]
+        params += self.groups * (2 if tier == "elsewhere" else 1)
+        return (
+            f"SELECT id{score} FROM {TABLE} WHERE NOT whole "  # noqa: S608
+            f"AND ({column} @@ %s::tsquery OR title @@ %s::tsquery){narrower} "
+            f"GROUP BY id HAVING {having}",
+            params,
+        )
+
+    def select(
+        self,
+        tier: str,
+        *,
+        scored: bool = False,
+        newest: bool = False,
+        among: Sequence[int] = (),
+        limit: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        branches, params = [], []
+        for statement in (self.statement, self.parts_statement):
+            sql, values = statement(tier, scored=scored, among=among)
+            if newest:
+                sql += " ORDER BY id DESC"
+            if limit is not None:
+                sql += " LIMIT %s"
+                values.append(limit)
+            branches.append(f"({sql})")
+            params += values
+        sql = " UNION ALL ".join(branches)
+        if newest:
+            sql = f"SELECT * FROM ({sql}) AS hits ORDER BY id DESC"  # noqa: S608
+        if limit is not None:
+            sql = f"SELECT * FROM ({sql}) AS hits LIMIT %s"  # noqa: S608
+            params.append(limit)
+        # Newest first among very many hits: walk the ids backwards testing each row (a few
+        # dozen reads) rather than collect every hit to sort them.
+        return _fetch(sql, params, WALK if newest and tier in self.crowded else GIN_ONLY)
+
+    def title_count_limit(self) -> int:
+        # Far enough to know whether the hits in titles are crowded (see search()).
+        return max(RANK_LIMIT, COUNT_LIMIT) + 1
+
+    def count(self, tier: str, limit: int) -> int:
+        whole, params = self.statement(tier)
+        parts, more = self.parts_statement(tier)
+        sql = (
+            f"SELECT (SELECT count(*) FROM ({whole} LIMIT %s) AS w) "  # noqa: S608
+            f"+ (SELECT count(*) FROM ({parts} LIMIT %s) AS p)"
+        )
+        return min(int(_fetch(sql, [*params, limit, *more, limit], GIN_ONLY)[0][0]), limit)
+
+
+# ------------------------------------------------------------------------------ the public API
+
+
+def index(publications: Iterable[Publication]) -> None:
+    """Add published items to the index (others are removed). The FTS5 tables are contentless
+    (they keep no copy of the text), so an item already indexed is taken out with its values as
+    they are now: change a published item's text only after removing it."""
     items = list(publications)
+    if not items:
+        return
+    if not _is_sqlite():
+        _pg_index(items)
+        return
     present = _indexed([p.pk for p in items])
     _delete(p for p in items if p.pk in present)
     _insert(p for p in items if p.status == PublicationStatus.PUBLISHED)
 
 
 def remove(publication_ids: Sequence[int]) -> None:
-    if not _is_sqlite() or not publication_ids:
+    """Take items out of the index (withdrawn, or replaced by a corrected version)."""
+    if not publication_ids:
+        return
+    if not _is_sqlite():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE id = ANY(%s)", [list(publication_ids)])  # noqa: S608
         return
     present = _indexed(list(publication_ids))
     if present:
@@ -305,73 +860,20 @@ def remove(publication_ids: Sequence[int]) -> None:
 def clear() -> None:
     """Empty the index (the only safe way to drop entries whose indexed values are unknown)."""
     if not _is_sqlite():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
         return
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")  # noqa: S608
-        cursor.execute(f"INSERT INTO {CHARS_TABLE} ({CHARS_TABLE}) VALUES ('delete-all')")  # noqa: S608
+    _fts_clear()
 
 
 def rebuild(batch: int = 2000) -> int:
     """Rebuild the whole index from the published items; returns how many were indexed."""
-    if not _is_sqlite():
-        return 0
-    clear()
-    count = 0
-    published = Publication.objects.published().only(*_FIELDS).order_by("pk")
-    chunk: list[Publication] = []
-    for publication in published.iterator(chunk_size=batch):
-        chunk.append(publication)
-        if len(chunk) >= batch:
-            count += _insert(chunk)
-            chunk = []
-    count += _insert(chunk)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")  # noqa: S608
-        cursor.execute(f"INSERT INTO {CHARS_TABLE} ({CHARS_TABLE}) VALUES ('optimize')")  # noqa: S608
-    return count
+    return _fts_rebuild(batch) if _is_sqlite() else _pg_rebuild(batch)
 
 
-@dataclass
-class _Plan:
-    """Where a query runs: the table, its MATCH expressions (all hits, the hits in titles, the
-    other hits) and bm25's weights; ``scope`` is extra SQL when the caller's scope is narrower
-    than every published item."""
-
-    table: str
-    every: str
-    in_title: str
-    elsewhere: str
-    weights: str
-    scope: str = ""
-    scope_params: tuple[Any, ...] = ()
-
-
-def _plan(query: str, scope: QuerySet[Publication], filters: Filters | None) -> _Plan | None:
-    groups = _query_groups(query)
-    if not groups:
-        return None
-    tags = filters.expression() if filters else ""
-    if len(groups) == 1 and len(groups[0]) == 1 and _is_cjk(groups[0][0]):
-        # One character: the table of distinct characters, without positions (small and fast).
-        table, weights = CHARS_TABLE, ", ".join(map(str, CHARS_WEIGHTS))
-        term = f'"{groups[0][0]}"'
-        every, title, other = f"{{title other}} : {term}", f"title : {term}", f"other : {term}"
-    else:
-        table, weights = TABLE, ", ".join(map(str, WEIGHTS))
-        parts = [_group_expression(g) for g in groups]
-        every = " AND ".join(f"{{title doc_number body}} : {p}" for p in parts)
-        title = " AND ".join(f"title : {p}" for p in parts)
-        other = None
-    with_tags = (lambda e: f"({e}) AND {tags}") if tags else (lambda e: e)
-    plan = _Plan(
-        table=table,
-        every=with_tags(every),
-        in_title=with_tags(title),
-        elsewhere=with_tags(f"({every}) NOT ({title})")
-        if other is None
-        else with_tags(f"({other}) NOT ({title})"),
-        weights=weights,
-    )
+def _narrower_scope(scope: QuerySet[Publication]) -> tuple[str, tuple[Any, ...]]:
+    """The caller's scope as SQL selecting ids, or "" when it is every published item (the
+    index holds nothing else, so it need not be read)."""
     mine = scope.order_by().values("pk").query.sql_with_params()
     # Every published item, however the caller wrote it (the status filter may appear twice).
     published = PublicationStatus.PUBLISHED
@@ -379,46 +881,51 @@ def _plan(query: str, scope: QuerySet[Publication], filters: Filters | None) -> 
         q.filter(status=published).order_by().values("pk").query.sql_with_params()
         for q in (Publication.objects.all(), Publication.objects.published())
     }
-    if mine not in bases:
-        sql, params = mine
-        plan.scope, plan.scope_params = f" AND rowid IN ({sql})", tuple(params)
-    return plan
+    if mine in bases:
+        return "", ()
+    sql, params = mine
+    return sql, tuple(params)
 
 
-def _select(
-    plan: _Plan, expression: str, *, columns: str = "rowid", order: str = "", limit: int
-) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        # Only constants and the ORM's own SQL are formatted in; every value is a parameter.
-        cursor.execute(
-            f"SELECT {columns} FROM {plan.table} WHERE {plan.table} MATCH %s{plan.scope} "  # noqa: S608
-            f"{order} LIMIT %s",
-            [expression, *plan.scope_params, limit],
-        )
-        return list(cursor.fetchall())
-
-
-def _count(plan: _Plan, expression: str, limit: int) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT rowid FROM {plan.table} WHERE {plan.table} "  # noqa: S608
-            f"MATCH %s{plan.scope} LIMIT %s)",
-            [expression, *plan.scope_params, limit],
-        )
-        return int(cursor.fetchone()[0])
+def _plan(query: str, scope: QuerySet[Publication], filters: Filters | None) -> _Plan | None:
+    groups = _query_groups(query)
+    if not groups:
+        return None
+    sql, params = _narrower_scope(scope)
+    if not _is_sqlite():
+        return _PostgresPlan(sql, params, groups=groups, filters=filters)
+    tags = filters.expression() if filters else ""
+    if len(groups) == 1 and len(groups[0]) == 1 and _is_cjk(groups[0][0]):
+        # One character: the table of distinct characters, without positions (small and fast).
+        table, weights = CHARS_TABLE, ", ".join(map(str, CHARS_WEIGHTS))
+        term = f'"{groups[0][0]}"'
+        every, title, other = f"{{title other}} : {term}", f"title : {term}", f"other : {term}"
+        elsewhere = f"({other}) NOT ({title})"
+    else:
+        table, weights = TABLE, ", ".join(map(str, WEIGHTS))
+        parts = [_group_expression(g) for g in groups]
+        every = " AND ".join(f"{{title doc_number body}} : {p}" for p in parts)
+        title = " AND ".join(f"title : {p}" for p in parts)
+        elsewhere = f"({every}) NOT ({title})"
+    with_tags = (lambda e: f"({e}) AND {tags}") if tags else (lambda e: e)
+    expressions = {"every": every, "in_title": title, "elsewhere": elsewhere}
+    return _Fts5Plan(
+        sql,
+        params,
+        table=table,
+        expressions={tier: with_tags(e) for tier, e in expressions.items()},
+        weights=weights,
+    )
 
 
 def _title_key(text: str) -> list[str]:
     return [run.lower() for run in runs(_CJK_SPACE.sub("", text))]
 
 
-def _ranked(plan: _Plan, expression: str, query: str, limit: int) -> list[int]:
+def _ranked(plan: _Plan, tier: str, query: str, limit: int) -> list[int]:
     """Hits ranked in full: 文号 typed exactly, whole title typed, title containing the query,
-    bm25 (title and 文号 above the body), newest."""
-    scored = dict(
-        _select(plan, expression, columns=f"rowid, bm25({plan.table}, {plan.weights})",
-                limit=limit)
-    )  # fmt: skip
+    relevance (bm25 or ts_rank: title and 文号 above the body), newest."""
+    scored = dict(plan.select(tier, scored=True, limit=limit))
     rows = Publication.objects.filter(pk__in=list(scored)).values_list(
         "pk", "doc_number_key", "title", "published_at"
     )
@@ -439,8 +946,8 @@ def _ranked(plan: _Plan, expression: str, query: str, limit: int) -> list[int]:
     return [row[0] for row in sorted(rows, key=rank)]
 
 
-def _newest(plan: _Plan, expression: str, limit: int) -> list[int]:
-    return [row[0] for row in _select(plan, expression, order="ORDER BY rowid DESC", limit=limit)]
+def _newest(plan: _Plan, tier: str, limit: int) -> list[int]:
+    return [row[0] for row in plan.select(tier, newest=True, limit=limit)]
 
 
 def search(
@@ -454,35 +961,38 @@ def search(
     """Published items of ``scope`` (narrowed by ``filters``) matching ``query``, best first.
 
     An item whose 文号 is exactly what was typed comes first, then an item whose whole title was
-    typed, then items whose title contains the whole query, then FTS5's bm25 rank (title and 文号
-    weigh more than the body), then the newest. Without the title rule bm25 put "关于印发X的通知"
-    before X itself whenever X had the longer body, which is the usual case. When a query has
-    more than RANK_LIMIT hits (村, 工作 at a province's size) ranking them all would read every
-    hit: then the hits in titles come first (ranked when few enough) and the others newest-added
-    first, each read only as far as the page asked for. The count stops at COUNT_LIMIT.
-    Pass the filters as ``filters`` (with the unfiltered public scope): they then run inside the
-    full-text query; any other narrowing of ``scope`` works too, more slowly.
+    typed, then items whose title contains the whole query, then relevance (FTS5's bm25 or
+    PostgreSQL's ts_rank: title and 文号 weigh more than the body), then the newest. Without the
+    title rule bm25 put "关于印发X的通知" before X itself whenever X had the longer body, which is
+    the usual case. When a query has more than RANK_LIMIT hits (村, 工作 at a province's size)
+    ranking them all would read every hit: then the hits in titles come first (ranked when few
+    enough) and the others newest-added first, each read only as far as the page asked for. The
+    count stops at COUNT_LIMIT. Pass the filters as ``filters`` (with the unfiltered public
+    scope): they then run inside the full-text query; any other narrowing of ``scope`` works
+    too, more slowly.
     """
     scope = scope.filter(status=PublicationStatus.PUBLISHED)
-    if not _is_sqlite():
-        return _fallback(query, scope, offset=offset, limit=limit, filters=filters)
     plan = _plan(query, scope, filters)
     if plan is None:
         return Page(items=[], total=0)
-    total = _count(plan, plan.every, COUNT_LIMIT + 1)
+    total = plan.count("every", COUNT_LIMIT + 1)
+    if total > COUNT_LIMIT:
+        plan.crowded.update(("every", "elsewhere"))
     need = offset + limit
     if total <= RANK_LIMIT:
-        ids = _ranked(plan, plan.every, query, RANK_LIMIT + 1)[offset:need]
+        ids = _ranked(plan, "every", query, RANK_LIMIT + 1)[offset:need]
     else:
         ordered = _document_number_hits(plan, query)
         first = len(ordered)
         seen = set(ordered)
-        in_title = _count(plan, plan.in_title, RANK_LIMIT + 1)
+        in_title = plan.count("in_title", plan.title_count_limit())
+        if in_title > COUNT_LIMIT:
+            plan.crowded.add("in_title")
         tiers: list[Any] = [
-            (lambda n: _ranked(plan, plan.in_title, query, n))
+            (lambda n: _ranked(plan, "in_title", query, n))
             if in_title <= RANK_LIMIT
-            else (lambda n: _newest(plan, plan.in_title, n)),
-            lambda n: _newest(plan, plan.elsewhere, n),
+            else (lambda n: _newest(plan, "in_title", n)),
+            lambda n: _newest(plan, "elsewhere", n),
         ]
         for tier in tiers:
             if len(ordered) >= need:
@@ -513,67 +1023,17 @@ def _document_number_hits(plan: _Plan, query: str) -> list[int]:
     )
     if not ids:
         return []
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid FROM {plan.table} WHERE {plan.table} MATCH %s{plan.scope} "  # noqa: S608
-            f"AND rowid IN ({marks})",
-            [plan.every, *plan.scope_params, *ids],
-        )
-        hits = {row[0] for row in cursor.fetchall()}
+    hits = {row[0] for row in plan.select("every", among=ids)}
     return [pk for pk in ids if pk in hits]
 
 
 def matching_ids(query: str, filters: Filters | None = None) -> list[int]:
     """Every published item matching ``query``, unordered (for checks and benchmarks: the exact
     result set the search pages through)."""
-    if not _is_sqlite():
-        scope = Publication.objects.published()
-        return [p.pk for p in _fallback(query, scope, offset=0, limit=10**9, filters=filters).items]
     plan = _plan(query, Publication.objects.published(), filters)
     if plan is None:
         return []
-    return [row[0] for row in _select(plan, plan.every, limit=10**9)]
-
-
-def _fallback(
-    query: str,
-    scope: QuerySet[Publication],
-    *,
-    offset: int,
-    limit: int,
-    filters: Filters | None = None,
-) -> Page:
-    condition = Q()
-    for run in runs(query)[:20]:
-        condition &= (
-            Q(title__icontains=run) | Q(body_text__icontains=run) | Q(doc_number__icontains=run)
-        )
-    if not runs(query):
-        return Page(items=[], total=0)
-    if filters is not None:
-        scope = _filtered(scope, filters)
-    first = Case(
-        When(doc_number_key=normalise_doc_number(query), then=Value(0)),
-        When(title=" ".join(query.split()), then=Value(1)),
-        default=Value(2),
-    )
-    matches = scope.filter(condition).order_by(first, "-published_at", "-pk")
-    return Page(items=list(matches[offset : offset + limit]), total=matches.count())
-
-
-def _filtered(scope: QuerySet[Publication], filters: Filters) -> QuerySet[Publication]:
-    if filters.unit_ids:
-        scope = scope.filter(unit_id__in=filters.unit_ids)
-    if filters.column_ids:
-        scope = scope.filter(column_id__in=filters.column_ids)
-    if filters.domain_ids:
-        scope = scope.filter(domain_id__in=filters.domain_ids)
-    if filters.five_class:
-        scope = scope.filter(five_class=filters.five_class)
-    if filters.year:
-        scope = scope.filter(published_at__year=filters.year)
-    return scope
+    return [row[0] for row in plan.select("every")]
 
 
 def _spans(text: str, query: str) -> Iterator[tuple[int, int]]:

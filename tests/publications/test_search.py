@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 
 from gongkai.orgs.models import Role, Unit, User
 from gongkai.publications import archive, interchange, search, services
@@ -57,6 +58,13 @@ def test_tokens_are_bigrams_for_chinese_and_words_otherwise() -> None:
     assert search.match_expression("2024年") == '{title doc_number body} : "2024〇年"'
     assert search.match_expression("村") == '{title doc_number body} : "村"*'
     assert search.match_expression("  ") is None
+    # The same query as PostgreSQL's tsquery: every lexeme quoted, nothing typed is syntax.
+    assert search.tsquery('财政" OR *') == "('财政') & ('or' | 'or〇':*)"
+    assert search.tsquery("G318国道") == "('g318〇国' <-> '国道')"
+    assert search.tsquery("村", search.Filters(unit_ids=(3, 4), year=2024)) == (
+        "('#u3' | '#u4') & ('#y2024') & '村':*"
+    )
+    assert search.tsquery("  ") is None
 
 
 def test_one_and_two_character_queries_and_phrases_inside_words(publish: object) -> None:
@@ -109,6 +117,26 @@ def test_rebuild_indexes_every_published_item(publish: object) -> None:
     publish("戊", "己庚辛")  # type: ignore[operator]
     assert search.rebuild() == 2
     assert _titles("庚辛") == ["戊"]
+
+
+def test_items_far_apart_by_id_are_all_found(publish: object) -> None:
+    """On PostgreSQL the index is partitioned by id (search.SEGMENT ids a partition), and the
+    partition for an item is made when the first item needs it."""
+    publish("甲乙丙", "正文")  # type: ignore[operator]
+    far = 3 * search.SEGMENT + 7
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = 'publications_publication'", [far]
+            )
+        else:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('publications_publication', 'id'), %s)", [far]
+            )
+    later = publish("甲乙丁", "正文")  # type: ignore[operator]
+    assert later.pk > far
+    assert sorted(_titles("甲乙")) == ["甲乙丁", "甲乙丙"]
+    assert _titles("乙丁") == ["甲乙丁"]
 
 
 def test_highlight_escapes_and_marks() -> None:
@@ -175,10 +203,7 @@ def test_an_exact_title_comes_first_imported_or_born_here(
     assert _titles(" 森林防火 工作方案 ")[0] == title
 
 
-def test_without_fts_the_document_number_and_title_still_come_first(
-    publish: object, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search, "_is_sqlite", lambda: False)
+def test_the_document_number_then_the_whole_title_come_first(publish: object) -> None:
     publish("宝盖镇政务公开工作方案", "正文", doc_number="宝政〔2020〕58号")  # type: ignore[operator]
     publish("转发宝政〔2020〕58号文件的通知", "关于印发宝盖镇政务公开工作方案")  # type: ignore[operator]
     publish("关于印发宝盖镇政务公开工作方案的通知", "宝盖镇政务公开工作方案")  # type: ignore[operator]

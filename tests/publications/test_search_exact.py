@@ -4,8 +4,12 @@ containing it — checked against a scan — including queries that mix digits, 
 
 from __future__ import annotations
 
+import bisect
+import collections
 import datetime as dt
+import itertools
 import json
+import random
 import re
 import unicodedata
 from pathlib import Path
@@ -127,3 +131,60 @@ def test_withdrawing_takes_an_item_out_of_the_contentless_index(
     assert set(search.matching_ids("村")) == _expected("村")
     assert search.rebuild() == len(corpus) - 1
     assert set(search.matching_ids("村")) == _expected("村")
+
+
+def test_long_items_stay_exact(department: Unit) -> None:
+    """A body far longer than one PostgreSQL tsvector holds (16,383 positions, 256 of one
+    lexeme): there the item is cut into overlapping parts, and a phrase across a cut, groups in
+    different parts and a word too long for a lexeme must still be found exactly."""
+    rng = random.Random(10)
+    run = "".join(rng.choice("甲乙丙丁") for _ in range(30_000))
+    word = "x" * 1_500
+    texts = {
+        "长文": f"鹦鹉螺化石在此。{run}。{word}年，G318国道。",
+        "短文": "甲乙丙丁。鹦鹉螺。",
+    }
+    items = [
+        archive.ArchiveItem(
+            unit=department,
+            values={
+                "title": title,
+                "issuer": department.name,
+                "written_on": dt.date(2024, 3, 1),
+                "topic": TopicCategory.objects.get(code="0100"),
+                "five_class": FiveClass.RESULT,
+                "column": Column.objects.get(code="notices"),
+                "body": f"<p>{text}</p>",
+            },
+            published_at=clock.now() - dt.timedelta(days=1),
+        )
+        for title, text in texts.items()
+    ]
+    archive.archive_import(actor=None, items=items, override_reason="长文测试")
+    stream = search._positioned([(run, "")])
+    cuts = [end for _, end in search._windows(stream[0], stream[1])][:-1]
+    assert len(cuts) >= 5  # the part boundaries the queries below straddle
+    queries = ["鹦鹉螺化石 G318国道", "鹦鹉螺化石 2024年", word, word[1:], f"{word}年", "x年"]
+    queries += [run[cut - n : cut + n] for cut in cuts for n in (1, 30, 49)]
+    queries += [run[i : i + n] for i in rng.sample(range(29_000), 20) for n in (2, 3, 99)]
+    queries += ["".join(rng.choice("甲乙丙丁") for _ in range(12)) for _ in range(10)]
+    for query in queries:
+        expected = _expected(query)
+        assert set(search.matching_ids(query)) == expected, query
+        assert search.search(query, Publication.objects.all()).total == len(expected), query
+
+
+def test_parts_of_a_long_item_hold_every_short_phrase() -> None:
+    """The parts overlap: every run of up to OVERLAP positions lies whole in one of them, and
+    none holds more than a tsvector keeps (pure: no database)."""
+    rng = random.Random(4)
+    lexemes = [rng.choice("ab") * rng.randint(1, 2) for _ in range(40_000)]
+    positions = list(itertools.accumulate(rng.choice((1, 1, 1, 2)) for _ in lexemes))
+    windows = search._windows(lexemes, positions)
+    assert len(windows) > 10
+    for start, end in windows:
+        assert positions[end - 1] - positions[start] < 16_383
+        assert max(collections.Counter(lexemes[start:end]).values()) <= 256
+    for first in rng.sample(range(len(positions)), 2_000):
+        last = bisect.bisect_right(positions, positions[first] + search.OVERLAP - 1) - 1
+        assert any(start <= first and last < end for start, end in windows), first
