@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -39,9 +39,10 @@ from gongkai.applications.models import (
     Stage,
     TrackingSequence,
 )
-from gongkai.core import clock
+from gongkai.core import bulk, clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
+from gongkai.core.models import AuditEntry
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.workdays.selectors import calendar
@@ -167,10 +168,60 @@ def record_event(
         action=f"application.{kind}",
         target=application,
         unit_code=application.unit.code,
-        summary=f"{application.tracking_no} {EventKind(kind).label}"
-        + (f"：{note}" if note else ""),
+        summary=_event_summary(application, kind, note),
     )
     return event
+
+
+def _event_summary(application: Application, kind: str, note: str) -> str:
+    return f"{application.tracking_no} {EventKind(kind).label}" + (f"：{note}" if note else "")
+
+
+def record_events(events: Sequence[ApplicationEvent]) -> list[ApplicationEvent]:
+    """Append many unsaved events of saved applications at once, each with the audit entry
+    record_event writes: for bulk imports, two INSERT statements per few hundred events instead
+    of two per event. The caller has refused dates in closed years (closed_year_problem) and
+    holds the transaction; each event's ``application`` (saved, with its ``unit``) must be set.
+    The events get no primary keys (gongkai.core.bulk)."""
+    bulk.insert(events)
+    entries = []
+    for event in events:
+        application = event.application
+        entries.append(
+            AuditEntry(
+                actor=event.actor if getattr(event.actor, "is_authenticated", False) else None,
+                action=f"application.{event.kind}",
+                target_type=Application._meta.label_lower,
+                target_id=str(application.pk),
+                unit_code=application.unit.code,
+                summary=_event_summary(application, event.kind, event.note)[:500],
+                data={},
+            )
+        )
+    bulk.insert(entries)
+    return list(events)
+
+
+def closed_years(years: Iterable[int]) -> list[ClosedYear]:
+    """The final annual reports (county-wide and per unit) of ``years``: one query, for checking
+    many dated facts with closed_year_problem."""
+    return list(ClosedYear.objects.filter(year__in=set(years)).select_related("unit"))
+
+
+def closed_year_problem(
+    on: dt.date, units: Sequence[Unit | None], closed: Sequence[ClosedYear]
+) -> str:
+    """Why a fact dated ``on`` may not be recorded: the county's report of that year, or the
+    report of one of ``units``, is final (``closed`` from closed_years); "" when it may."""
+    ids = {u.pk for u in units if u is not None}
+    for year in closed:
+        if year.year == on.year and (year.unit_id is None or year.unit_id in ids):
+            whose = f"{year.unit.name}的" if year.unit else "全县"
+            return (
+                f"{whose}{on.year}年政府信息公开工作年度报告已经定稿，不能再登记日期在"
+                f"{on.year}年的办理步骤（{on:%Y-%m-%d}）；确需补录的，请公开办先撤销该年度报告的定稿。"
+            )
+    return ""
 
 
 def refuse_closed_year(on: dt.date, units: list[Unit | None]) -> None:
@@ -185,10 +236,8 @@ def refuse_closed_year(on: dt.date, units: list[Unit | None]) -> None:
         .first()
     )
     if closed is not None:
-        whose = f"{closed.unit.name}的" if closed.unit else "全县"
         raise InvalidTransition(
-            f"{whose}{on.year}年政府信息公开工作年度报告已经定稿，不能再登记日期在"
-            f"{on.year}年的办理步骤（{on:%Y-%m-%d}）；确需补录的，请公开办先撤销该年度报告的定稿。",
+            closed_year_problem(on, units, [closed]),
             log=f"step dated {on} into closed year {closed}",
         )
 
@@ -236,10 +285,13 @@ def pauses_of(application: Application) -> list[tuple[dt.date, dt.date]]:
     return periods
 
 
-def statutory_due(application: Application) -> dt.date | None:
+def statutory_due(
+    application: Application, *, cal: statutory.Calendar | None = None
+) -> dt.date | None:
     """The reply due date by 条例第三十、三十三条 alone (ignoring a 第三十五条 period); None while
     it cannot be known: not received, awaiting a supplement, an open pause, or a year the
-    working-day calendar does not know (never guessed)."""
+    working-day calendar does not know (never guessed). ``cal``: the calendar when the caller
+    has it already (bulk imports read it once, not once per row)."""
     if application.received_on is None:
         return None
     if application.supplement_requested_on is not None and application.supplemented_on is None:
@@ -251,7 +303,7 @@ def statutory_due(application: Application) -> dt.date | None:
             supplemented=application.supplemented_on,
             pauses=pauses_of(application),
             extended=application.extended,
-            calendar=calendar(),
+            calendar=cal or calendar(),
         )
     except (statutory.UnknownYear, OpenPause):
         return None
@@ -269,24 +321,26 @@ def due_before_extension(application: Application) -> dt.date | None:
         application.extended = True
 
 
-def recompute_due_dates(application: Application) -> None:
+def recompute_due_dates(application: Application, *, cal: statutory.Calendar | None = None) -> None:
     """Recompute the reply due date and the 补正 notice due date from the recorded facts.
 
     A year the working-day calendar does not know leaves the date empty (never guessed); the
     application then shows 期限待定 until the office imports that year's calendar. A reasonable
-    longer period fixed under 条例第三十五条 replaces the statutory one.
+    longer period fixed under 条例第三十五条 replaces the statutory one. ``cal`` as for
+    statutory_due.
     """
     if application.received_on is None:
         application.due_on = None
         application.supplement_notice_due = None
         return
+    cal = cal or calendar()
     try:
         application.supplement_notice_due = statutory.supplement_notice_due(
-            application.received_on, calendar=calendar()
+            application.received_on, calendar=cal
         )
     except statutory.UnknownYear:
         application.supplement_notice_due = None
-    application.due_on = application.deferred_until or statutory_due(application)
+    application.due_on = application.deferred_until or statutory_due(application, cal=cal)
 
 
 def _save(application: Application) -> Application:

@@ -31,7 +31,7 @@ from gongkai.catalog.models import (
     Domain,
     GuidelineItem,
 )
-from gongkai.core import clock
+from gongkai.core import bulk, clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 from gongkai.orgs import permissions
@@ -503,10 +503,15 @@ def catalog_import(
             }
         )
     for domain_id, parsed in by_domain.items():
-        existing = list(catalog.items.filter(domain_id=domain_id))
-        lineages = {_key(item.elements()): item.lineage for item in existing}
-        guidelines = {_key(item.elements()): item.guideline_id for item in existing}
-        replaced += len(existing)
+        existing = catalog.items.filter(domain_id=domain_id).values_list(
+            "level1", "level2", "lineage", "guideline_id"
+        )
+        lineages, guidelines = {}, {}
+        for level1, level2, lineage, guideline_id in existing:
+            key = _key({"level1": level1, "level2": level2})
+            lineages[key] = lineage
+            guidelines[key] = guideline_id
+            replaced += 1
         catalog.items.filter(domain_id=domain_id).delete()
         rows = []
         for order, parsed_item in enumerate(parsed, start=1):
@@ -522,7 +527,8 @@ def catalog_import(
             if key in lineages:
                 row.lineage = lineages.pop(key)
             rows.append(row)
-        CatalogItem.objects.bulk_create(rows)
+        # Without primary keys back (nothing here needs them): half bulk_create's time.
+        bulk.insert(rows)
         total += len(rows)
     label = filename or "Excel文件"
     comment = f"导入{label}：{total}项（替换原有{replaced}项）"

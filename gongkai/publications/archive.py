@@ -11,6 +11,10 @@ Two ways in: ``archive_import`` takes items already resolved to units, topics an
 demo); ``import_rows`` takes the rows of a file read by ``interchange.read`` (the command line and
 the office's import page), resolves the names they carry and reports every problem by row and
 field before anything is written.
+
+Writes go in chunks of SAVE_CHUNK items (gongkai.core.bulk, search.index and the published counts
+once per chunk) inside the import's one transaction; the first version of an imported item holds
+its body's digest, not a copy (docs/adr/0012). Measured with bench/publications_import.py.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai import textcheck
-from gongkai.core import clock
+from gongkai.core import bulk, clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import permissions
@@ -121,6 +125,9 @@ class ArchiveItem:
     catalog_items: list[Any] = field(default_factory=list)
     source_url: str = ""
     attachments: list[StagedFile] = field(default_factory=list)
+    # Set only when ``values["body"]`` is _body_html's markup of a plain-text body that needs
+    # neither sanitising nor parsing: its plain text (see _plain_text).
+    body_text: str | None = None
 
 
 def _incomplete(publication: Publication, *, has_attachments: bool = False) -> list[str]:
@@ -143,15 +150,35 @@ def _attachment_findings(staged: StagedFile, check: textcheck.Checker) -> list[d
     return found
 
 
+class _Lateness:
+    """checks.lateness for many items, each 成文日期's due date counted once: an archive of a
+    million items has a few thousand distinct dates."""
+
+    def __init__(self) -> None:
+        self.calendar = calendar()
+        self.due: dict[dt.date, dt.date | None] = {}
+
+    def __call__(self, written_on: dt.date, published_on: dt.date) -> tuple[dt.date | None, bool]:
+        if written_on not in self.due:
+            self.due[written_on] = checks.lateness(written_on, written_on, cal=self.calendar)[0]
+        due = self.due[written_on]
+        return due, due is not None and published_on > due
+
+
 def _build(
     item: ArchiveItem,
     *,
     actor: User | None,
     check: textcheck.Checker,
-    cal: Any,
+    lateness: _Lateness,
 ) -> tuple[Publication, list[str]]:
     """The unsaved published item, its findings run; and what it lacks (Chinese sentences)."""
-    cleaned = services.clean_values(item.values)
+    if item.body_text is None:
+        cleaned = services.clean_values(item.values)
+    else:
+        # The body is _body_html's markup of plain text, already the sanitiser's output.
+        cleaned = services.clean_values({k: v for k, v in item.values.items() if k != "body"})
+        cleaned["body"] = item.values["body"]
     missing = services.missing_metadata(cleaned)
     if missing:
         return Publication(title=str(cleaned.get("title", ""))), [f"缺少：{'、'.join(missing)}。"]
@@ -163,16 +190,14 @@ def _build(
         attribute=Attribute.PROACTIVE,
         published_at=item.published_at,
     )
-    services.apply_values(publication, cleaned)
+    services.apply_values(publication, cleaned, body_text=item.body_text)
     publication.issuer = publication.issuer or item.unit.name
     problems = _incomplete(publication, has_attachments=bool(item.attachments))
     publication.findings = checks.run(publication, using=check)
     for staged in item.attachments:
         publication.findings.extend(_attachment_findings(staged, check))
     published_on = clock.localdate(item.published_at)
-    publication.due_on, publication.is_late = checks.lateness(
-        publication.written_on, published_on, cal=cal
-    )
+    publication.due_on, publication.is_late = lateness(publication.written_on, published_on)
     publication.index_no = item.index_no or None
     publication.source_url = item.source_url
     return publication, problems
@@ -259,18 +284,24 @@ def _write(
     """Insert one chunk of items with their catalog links, attachments, first versions and
     search entries."""
     publications = [p for p, _item in chunk]
-    Publication.objects.bulk_create(publications, batch_size=500)
+    # Every item has its 索引号 by now (kept or allocated): the primary keys are read back by it.
+    bulk.insert(publications, key="index_no")
     through = Publication.catalog_items.through
     links = [
         through(publication_id=p.pk, catalogitem_id=c.pk)
         for p, item in chunk
         for c in item.catalog_items
     ]
-    through.objects.bulk_create(links, batch_size=1000)
+    bulk.insert(links)
     _store_attachments(chunk)
     versions = []
     for p, item in chunk:
         data = services.snapshot(p, catalog_item_ids=[c.pk for c in item.catalog_items])
+        # The first version of an imported item refers to the body by its digest instead of
+        # holding a second copy (JSON-escaped, twice its size): a published item's body never
+        # changes (it is withdrawn, not edited), so the item itself keeps what was imported.
+        body = str(data.pop("body", "") or "")
+        data["body_sha256"] = hashlib.sha256(body.encode()).hexdigest()
         data["attachments"] = [[s.name, s.sha256] for s in item.attachments]
         data["source_url"] = p.source_url
         comment = "导入已公开信息"
@@ -289,7 +320,7 @@ def _write(
                 snapshot=data,
             )
         )
-    PublicationVersion.objects.bulk_create(versions, batch_size=500)
+    bulk.insert(versions)
     search.index(publications)
     services.published_counts_update(published=publications)
 
@@ -347,12 +378,12 @@ def archive_import(
     built: list[Publication] = []
     problems: list[str] = []
     check = checks.checker()
-    cal = calendar()
+    lateness = _Lateness()
     for number, item in enumerate(items, start=1):
         foreign = [c for c in item.catalog_items if c.catalog.unit_id != item.unit.pk]
         if foreign:
             problems.append(f"第{number}条只能对应本单位目录中的事项。")
-        publication, lacking = _build(item, actor=actor, check=check, cal=cal)
+        publication, lacking = _build(item, actor=actor, check=check, lateness=lateness)
         for problem in lacking:
             problems.append(f"第{number}条“{publication.title}”：{problem}")
         for finding in checks.blocking(publication.findings):
@@ -496,7 +527,27 @@ def _body_html(text: str) -> str:
     if _HTML.search(text):
         return text
     lines = [line.strip() for line in text.splitlines()]
-    return "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+    # Quotes stay as they are: the sanitiser writes them so, which keeps this markup in its form.
+    return "".join(f"<p>{html.escape(line, quote=False)}</p>" for line in lines if line)
+
+
+# Characters whose way into _body_html's markup, through the sanitiser and back out as plain text
+# is not the identity: entities (unescaped on the way out), control characters (dropped or
+# replaced by the HTML parser) and the no-break space (written back as &nbsp;). Tab and line
+# breaks are whitespace both ways.
+_NOT_VERBATIM = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f-\xa0]")
+
+
+def _plain_text(text: str) -> str | None:
+    """The body_text of a plain-text body, when _body_html(text) is already what the sanitiser
+    returns for it and plain text read back from it gives this: skipping both (a fifth of an
+    import's time, issue 10) changes nothing stored; tests compare both ways. None when the body
+    is HTML or holds characters the round trip changes: it is then sanitised and read as usual.
+    """
+    if _HTML.search(text) or _NOT_VERBATIM.search(text):
+        return None
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
 
 
 def _stage_files(row: _Row, names: list[str], folder: Path | None) -> list[StagedFile]:
@@ -651,6 +702,7 @@ def _item_of(
         index_no=index_no,
         source_url=source_url,
         attachments=attachments,
+        body_text=_plain_text(body),
     )
 
 
@@ -703,7 +755,7 @@ def import_rows(
         raise _refuse("文件无法导入，未导入任何信息。", parsed.problems, "import: unreadable file")
     names = _Names(default_column)
     check = checks.checker()
-    cal = calendar()
+    lateness = _Lateness()
     today = clock.today()
     total = len(parsed.rows) * (1 if dry_run else 2)
     tally = _Tally()
@@ -723,7 +775,7 @@ def import_rows(
         elif index_no:
             first_row[index_no] = row.where
         if item is not None:
-            publication, lacking = _build(item, actor=actor, check=check, cal=cal)
+            publication, lacking = _build(item, actor=actor, check=check, lateness=lateness)
             for problem in lacking:
                 row.problem(BODY, problem)
             for finding in checks.blocking(publication.findings):

@@ -41,6 +41,7 @@ from gongkai.publications.models import (
     Attachment,
     Attribute,
     CheckWord,
+    Column,
     DocKind,
     FiveClass,
     IndexSequence,
@@ -173,13 +174,22 @@ def clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def apply_values(publication: Publication, values: Mapping[str, Any]) -> list[CatalogItem] | None:
+def apply_values(
+    publication: Publication, values: Mapping[str, Any], *, body_text: str | None = None
+) -> list[CatalogItem] | None:
+    """Set cleaned ``values`` on the item with what follows from them. ``body_text``: the
+    plain text of the body when the caller knows it without parsing the HTML (bulk imports of
+    plain-text rows, archive._plain_text); else it is read from the body."""
     items = values.get("catalog_items")
     for name, value in values.items():
         if name != "catalog_items":
             setattr(publication, name, value)
-    publication.body_text = richtext.plain_text(publication.body)
+    publication.body_text = (
+        richtext.plain_text(publication.body) if body_text is None else body_text
+    )
     publication.doc_number_key = search.normalise_doc_number(publication.doc_number)
+    if "column" in values:
+        publication.top_column_id = publication.column.top_id if publication.column_id else None
     if publication.attribute != Attribute.NOT_PUBLIC:
         publication.non_public_ground = ""
     elif not publication.non_public_ground:
@@ -881,6 +891,23 @@ def published_counts_update(
             f"{table}.count + excluded.count",
             rows,
         )
+
+
+@transaction.atomic
+def publication_top_columns_fill() -> int:
+    """Set each item's top-level column (Publication.top_column) from its column where it is
+    missing or wrong, as apply_values keeps it: after a raw bulk load, which bypasses the
+    services (the benchmarks' fill; migration 0008 did the same for the items it found).
+    Returns how many items were changed."""
+    parents = dict(Column.objects.values_list("pk", "parent_id"))
+    changed = 0
+    for pk in parents:
+        top = pk
+        while parents[top] is not None:
+            top = parents[top]
+        stale = Publication.objects.filter(column_id=pk).exclude(top_column_id=top)
+        changed += stale.update(top_column_id=top)
+    return changed
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from gongkai.applications.models import Application, Channel, EventKind, Routing
 from gongkai.applications.register import OPTIONAL, REQUIRED, register_import
 from gongkai.catalog.excel import WorkbookRejected
 from gongkai.core.errors import AccessDenied
+from gongkai.core.models import AuditEntry
 from gongkai.orgs.models import Role, Unit, User
 from tests.applications.fixtures.registers import (
     FULL_HEADER,
@@ -173,6 +174,41 @@ def test_a_number_already_used_is_refused(units: None, handler: User, department
         "工作表“台账”第4行A列：申请编号“2024-00007”已被使用，请核对是否已导入过"
     ]
     assert Application.objects.count() == 1
+
+
+def test_each_application_has_its_events_and_audit_entries(
+    units: None, office: User, county: Unit
+) -> None:
+    routed = record(ROWS[1], 申请编号="2024-00020", 首次收到单位="SCX", 转交日期="2024-03-06")
+    register_import(actor=office, data=workbook([record(ROWS[0]), routed], FULL_HEADER))
+    first, second = Application.objects.order_by("tracking_no")
+    assert [e.kind for e in first.events.all()] == [EventKind.IMPORTED]
+    assert [e.kind for e in second.events.all()] == [EventKind.IMPORTED, EventKind.ROUTED]
+    entries = AuditEntry.objects.filter(target_type="applications.application")
+    assert sorted(entries.values_list("target_id", "action", "actor", "unit_code")) == [
+        (str(first.pk), "application.imported", office.pk, "MZJ"),
+        (str(second.pk), "application.imported", office.pk, "ZJJ"),
+        (str(second.pk), "application.routed", office.pk, "ZJJ"),
+    ]
+    summary = entries.get(action="application.routed").summary
+    assert summary.startswith("2024-00020 转交承办单位：由石城县人民政府转交县住建局办理")
+
+
+def test_a_step_in_a_year_whose_annual_report_is_final_is_refused(
+    units: None, department: Unit, county: Unit
+) -> None:
+    services.year_close(year=2023, unit=department)
+    routed = record(ROWS[1], 申请编号="2024-00020", 收到日期="2023-12-28",
+                    首次收到单位="SCX", 转交日期="2024-01-03")  # fmt: skip
+    problems = _problems(workbook([record(ROWS[0]), record(ROWS[2]), routed], FULL_HEADER))
+    assert problems == [
+        "工作表“台账”第3行B列：县民政局的2023年政府信息公开工作年度报告已经定稿，不能再登记日期在"
+        "2023年的办理步骤（2023-12-20）；确需补录的，请公开办先撤销该年度报告的定稿。"
+    ]
+    services.year_close(year=2024, unit=None)
+    problems = _problems(workbook([routed], FULL_HEADER))
+    assert [p.split("：")[0] for p in problems] == ["工作表“台账”第3行O列"]
+    assert "全县2024年政府信息公开工作年度报告已经定稿" in problems[0]
 
 
 def test_a_missing_column_and_a_non_workbook_are_refused(units: None) -> None:
