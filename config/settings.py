@@ -135,8 +135,9 @@ def _database() -> dict[str, Any]:
         }
         # Tests run against a real SQLite file, not Django's default in-memory database.
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    else:
-        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+    # Kept between requests on SQLite too: opening one (the file, the PRAGMAs, the schema) took
+    # ~1 ms of a detail page's ~3 ms under `gongkai serve` (bench/serve.py, issue 10).
+    config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     return config
 
 

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from gongkai.applications import register, selectors, services
 from gongkai.core import clock
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit
 
@@ -34,6 +35,7 @@ def _day(value: Any) -> str | None:
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "Import a register of applications, list overdue ones, or recompute due dates."
 
     def add_arguments(self, parser: CommandParser) -> None:

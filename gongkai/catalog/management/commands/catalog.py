@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gongkai.catalog import excel, selectors, services
 from gongkai.catalog.models import Catalog, Domain
 from gongkai.core import clock
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit
 
@@ -23,6 +24,7 @@ def _unit(code: str) -> Unit:
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "Import or export a unit's catalog as an Excel workbook in the national layout."
 
     def add_arguments(self, parser: CommandParser) -> None:

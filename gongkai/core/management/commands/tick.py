@@ -5,6 +5,11 @@ tick every minute does daily work once a day; two ticks at once are safe (the se
 busy and exits 0). A task that fails is logged and the others still run; the exit status is then
 1. ``--status`` lists the tasks with their last run; ``--task NAME`` runs one task now, due or
 not. This table composes the apps' services, as the web pages do; it holds no rules of its own.
+
+cron starts it every minute, so its start-up counts: it runs gongkai's checks but not Django's
+URL checks (gongkai.core.checks.COMMAND_CHECKS), and each task imports the services it calls when
+it runs — the import jobs and the monitoring bring openpyxl and python-docx with them — so a tick
+with nothing due, and `--status`, load only the models.
 """
 
 from __future__ import annotations
@@ -18,14 +23,10 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from gongkai.applications import selectors as application_selectors
-from gongkai.applications import services as application_services
 from gongkai.core import clock
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.scheduling import Task, run_tick, task_runs
-from gongkai.monitoring import services as monitoring_services
-from gongkai.publications import import_jobs
 from gongkai.publications.models import Publication
-from gongkai.reports import digests
 
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
@@ -36,6 +37,8 @@ DIGEST_HOUR = 7
 def refresh_due_dates() -> dict[str, Any]:
     """Due dates of open applications, on the calendar as installed now (a newly known year's
     holidays turn 期限待定 into dates); changes are audited by the service."""
+    from gongkai.applications import services as application_services
+
     result = application_services.applications_refresh_due_dates(actor=None)
     return {key: result[key] for key in ("checked", "changed", "undated")}
 
@@ -44,6 +47,9 @@ def send_reminders() -> dict[str, Any]:
     """The day's reminder mail to each handler and reviewer with something overdue or due soon
     (gongkai.reports.digests: once a day per person, from 7 o'clock, when people read it), with
     the county's counts for the log and `tick --status`."""
+    from gongkai.applications import selectors as application_selectors
+    from gongkai.reports import digests
+
     scope = application_selectors.county_applications()
     today = clock.today()
     overdue = application_selectors.overdue(scope, on=today).count()
@@ -68,6 +74,8 @@ def probe_site() -> dict[str, Any]:
     url = settings.GONGKAI_SITE_URL
     if not url:
         return {"skipped": "GONGKAI_SITE_URL is not set"}
+    from gongkai.monitoring import services as monitoring_services
+
     fetched = monitoring_services.fetch(url)
     probe = monitoring_services.probe_record(url=url, fetched=fetched)
     return {"ok": probe.ok, "status": probe.status_code, "elapsed_ms": probe.elapsed_ms}
@@ -83,6 +91,8 @@ def run_imports() -> dict[str, Any]:
     """Queued phases of the office's import jobs, when GONGKAI_IMPORTS_IN is "tick"."""
     if settings.GONGKAI_IMPORTS_IN != "tick":
         return {"skipped": "imports run in the web process (GONGKAI_IMPORTS_IN=thread)"}
+    from gongkai.publications import import_jobs
+
     return import_jobs.run_queued()
 
 
@@ -99,6 +109,7 @@ TASKS = [
 
 class Command(BaseCommand):
     help = "Run the scheduled work that is due (every minute from cron or a systemd timer)."
+    requires_system_checks = COMMAND_CHECKS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--status", action="store_true", help="list tasks and last runs")

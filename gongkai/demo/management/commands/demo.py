@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.demo.services import DEMO_PASSWORD, LOGIN_URL, demo_load, demo_logins
 
@@ -27,6 +28,7 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "载入演示县石城县（可重复运行，已有的数据不会重复创建）；--logins 打印各角色的演示账号。"
 
     def add_arguments(self, parser: CommandParser) -> None:

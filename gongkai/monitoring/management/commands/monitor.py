@@ -16,12 +16,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.monitoring import services
 from gongkai.monitoring.veto import PROBE_TIMEOUT_S, site_check
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "Probe the site's home page, or evaluate the single-veto items of the site."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.orgs.models import UnitKind
 from gongkai.orgs.selectors import unit_tree
 
@@ -22,6 +23,7 @@ def _pad(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "查看单位：list 列出全部单位（上级单位在前），用于查找导入、导出等命令所需的单位代码。"
 
     def add_arguments(self, parser: CommandParser) -> None:

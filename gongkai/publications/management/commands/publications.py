@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit
 from gongkai.publications import archive, interchange
@@ -35,6 +36,7 @@ def _unit(code: str | None) -> Unit | None:
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "Import published information from .xlsx/.csv/.jsonl, export it, or re-run the checks."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -16,11 +16,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = "Write the monthly report or the annual report as Word (.docx) or JSON."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai import clock
+from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.workdays import selectors, services
 from gongkai.workdays.errors import refusing_unknown_year
@@ -59,6 +60,7 @@ def parse_count(text: str) -> int:
 
 
 class Command(BaseCommand):
+    requires_system_checks = COMMAND_CHECKS  # not the URL checks: start-up (issue 10)
     help = (
         "工作日计算与工作日历：add 推算N个工作日后的日期；due 推算依申请公开答复期限；"
         "check 查询某日是否工作日；years 列出已知年度；import 导入公开办的年度工作日历（CSV）。"
