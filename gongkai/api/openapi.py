@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongkai.catalog.models import ELEMENT_FIELDS, OPTIONAL_ELEMENTS, TEXT_ELEMENTS, TICK_GROUPS
+from gongkai.orgs.models import UnitKind
 from gongkai.publications.models import FiveClass
 
 JSON = dict[str, Any]
@@ -295,7 +296,9 @@ def document() -> JSON:
             "/api/catalogs/": _get(
                 "listCatalogs",
                 "公开目录列表",
-                "各单位经县政务公开办审核通过的现行公开目录。",
+                "各单位经县政务公开办审核通过的现行公开目录（每个在用单位最新的已审核或已报市级"
+                "版本），按单位层级（县直部门、乡镇、村居）、上级单位和单位排序，分页返回；"
+                "item_count 为该目录的公开事项数。逐个事项见 /api/catalogs/{unit}/。",
                 PAGING,
                 "CatalogPage",
             ),
@@ -309,8 +312,15 @@ def document() -> JSON:
             "/api/units/": _get(
                 "listUnits",
                 "单位名录",
-                "全县在用的单位（县直部门、乡镇、村居等）及其已发布信息数。",
-                PAGING,
+                "在用的单位（县直部门、乡镇、村居等）及其已发布信息数，按组织机构顺序分页"
+                "（每页默认 20 个，最多 100 个；全省数千个单位时请按 next 逐页读取，"
+                "或用 parent 逐级读取下属单位）。",
+                [
+                    *PAGING,
+                    _query("parent", "上级单位代码：只列该单位的直接下属单位（如乡镇下的村居）"),
+                    _query("kind", "单位类型", {"type": "string", "enum": UnitKind.values}),
+                    _query("name", "单位名称包含的文字，如 民政"),
+                ],
                 "UnitPage",
             ),
             "/api/openapi.json": _get(

@@ -21,8 +21,7 @@ from django.views.decorators.http import require_safe
 from gongkai.api import openapi
 from gongkai.api import representations as shapes
 from gongkai.catalog import selectors as catalogs
-from gongkai.catalog.models import Catalog
-from gongkai.orgs.models import Unit
+from gongkai.orgs.models import Unit, UnitKind
 from gongkai.portal.paging import page_of
 from gongkai.publications import search as fulltext
 from gongkai.publications import selectors as publications
@@ -119,7 +118,9 @@ def _filtered(request: HttpRequest) -> QuerySet[Publication]:
         scope = scope.filter(domain__code=params["domain"])
     if params.get("column"):
         try:
-            scope = scope.filter(column_id__in=publications.public_column(params["column"]).ids)
+            scope = scope.filter(
+                publications.in_column(publications.public_column(params["column"]))
+            )
         except Column.DoesNotExist:
             return scope.none()
     if params.get("five"):
@@ -202,25 +203,19 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _json(shapes.publication_detail(request, item, links))
 
 
-def _public_catalogs() -> list[tuple[Catalog, int]]:
-    """Each unit's public catalog with its item count, in the order of the organisation tree."""
-    ids = set(catalogs.public_catalog_ids())
-    rows = []
-    for unit in catalogs.public_units().prefetch_related("catalogs"):
-        for found in unit.catalogs.all():
-            if found.pk in ids:
-                found.unit = unit
-                rows.append((found, getattr(unit, "item_count", 0)))
-    return rows
-
-
 @endpoint
 def catalog_list(request: HttpRequest) -> HttpResponse:
-    """Every unit's public catalog (the newest approved or reported version)."""
+    """Every unit's public catalog (the newest approved or reported version), in the order of
+    the organisation tree: counted and paged in the database (a province has 5,000), with the
+    items counted for the page's catalogs only."""
     paging = Paging.of(request)
-    rows = _public_catalogs()
-    results = [shapes.catalog(request, found, count) for found, count in _window(rows, paging)]
-    return _json(paging.envelope(request, len(rows), results))
+    scope = catalogs.public_catalogs_of_units()
+    total = scope.count()
+    end = paging.offset + paging.size
+    found = page_of(scope, paging.offset, end) if total > paging.offset else []
+    counts = catalogs.public_item_counts([catalog.pk for catalog in found])
+    results = [shapes.catalog(request, catalog, counts.get(catalog.pk, 0)) for catalog in found]
+    return _json(paging.envelope(request, total, results))
 
 
 def _active_unit(code: str) -> Unit:
@@ -243,15 +238,38 @@ def catalog_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @endpoint
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """The county's active units, with how much each has published."""
+    """Active units in the order of the organisation tree, with how much each has published;
+    by ``parent`` (its direct sub-units), ``kind`` or ``name``. Only the page asked for is read
+    (a province has 5,000 units or more)."""
     paging = Paging.of(request)
-    with_catalog = {unit.pk for unit in catalogs.public_units()}
-    units = list(publications.public_units_with_counts())
-    results = [
-        shapes.unit(request, unit, has_catalog=unit.pk in with_catalog)
-        for unit in _window(units, paging)
-    ]
-    return _json(paging.envelope(request, len(units), results))
+    units = Unit.objects.active()
+    params = request.GET
+    if params.get("parent"):
+        units = units.filter(parent__code=params["parent"])
+    if params.get("kind"):
+        if params["kind"] not in UnitKind.values:
+            raise BadRequest(f"参数 kind 应为以下之一：{'、'.join(UnitKind.values)}。")
+        units = units.filter(kind=params["kind"])
+    if params.get("name"):
+        units = units.filter(name__contains=params["name"].strip()[:50])
+    total = units.count()
+    page: list[Unit] = []
+    if total > paging.offset:
+        page = list(
+            units.select_related("parent").order_by("sort_order", "code")[
+                paging.offset : paging.offset + paging.size
+            ]
+        )
+    ids = [unit.pk for unit in page]
+    counts = publications.public_unit_counts(ids)
+    with_catalog = set(
+        catalogs.public_catalogs().filter(unit_id__in=ids).values_list("unit_id", flat=True)
+    )
+    results = []
+    for unit in page:
+        unit.publication_count = counts.get(unit.pk, 0)  # type: ignore[attr-defined]
+        results.append(shapes.unit(request, unit, has_catalog=unit.pk in with_catalog))
+    return _json(paging.envelope(request, total, results))
 
 
 @endpoint

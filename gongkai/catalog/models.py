@@ -250,7 +250,14 @@ class CatalogItem(ItemElements, BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["catalog", "lineage"], name="catalog_item_lineage"),
         ]
-        indexes = [models.Index(fields=["catalog", "domain", "sort_order"])]
+        indexes = [
+            models.Index(fields=["catalog", "domain", "sort_order"]),
+            # The public pages count a domain's items and units from this index alone, and
+            # list the units publishing in a domain (issue 10: 150,000 items at province size).
+            models.Index(fields=["domain", "catalog"], name="catalog_item_domain_catalog"),
+            # Links to a matter follow its lineage into the unit's current catalog.
+            models.Index(fields=["lineage"], name="catalog_item_lineage_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.level1}/{self.level2}"
@@ -290,3 +297,34 @@ class CatalogEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.catalog} {self.get_action_display()}"
+
+
+class DomainTally(models.Model):
+    """How many public items and units each domain has, counted for one set of public catalogs.
+
+    The catalog index, the home page and /xxgk/ show these counts on every request; counting
+    150,000 items each time (a province: 5,000 units × ~30 items) is too slow. The rows carry the
+    ``fingerprint`` of the public catalogs they were counted from (each active unit's newest
+    approved or reported catalog, see selectors.public_catalogs); a reader whose fingerprint
+    differs recounts and stores new rows. The items of a public catalog never change (only drafts
+    and returned catalogs are edited), so the same set of catalogs always has the same counts.
+    """
+
+    fingerprint = models.CharField("公开目录指纹", max_length=64)
+    domain = models.ForeignKey(
+        Domain, on_delete=models.CASCADE, related_name="+", verbose_name="领域"
+    )
+    item_count = models.PositiveIntegerField("公开事项数", default=0)
+    unit_count = models.PositiveIntegerField("发布单位数", default=0)
+
+    class Meta:
+        verbose_name = "领域目录计数"
+        verbose_name_plural = "领域目录计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint", "domain"], name="domain_tally_fingerprint_domain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain_id}: {self.item_count}/{self.unit_count}"

@@ -122,7 +122,7 @@ class ColumnFeed(PublicationFeed):
             raise Http404 from err
 
     def scope(self, obj: publications.ColumnNode) -> QuerySet[Publication]:
-        return publications.public_in_columns(obj.ids)
+        return publications.public_in_column(obj)
 
     def title(self, obj: publications.ColumnNode) -> str:
         return self._title(obj.column.name)

@@ -4,7 +4,7 @@ from django.urls import path
 
 from gongkai.applications.views import public as applications
 from gongkai.portal import feeds
-from gongkai.portal.views import accessibility, catalog, disclosure, home, search
+from gongkai.portal.views import accessibility, catalog, disclosure, home, search, units
 
 app_name = "portal"
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("xxgk/<int:pk>/", disclosure.publication, name="publication"),
     path("xxgk/attachment/<int:pk>/", disclosure.attachment, name="attachment"),
     path("xxgk/column/<slug:code>/", disclosure.column, name="column"),
+    path("xxgk/units/", units.unit_directory, name="unit_directory"),
     path("xxgk/unit/<str:code>/", disclosure.browse_unit, name="browse_unit"),
     path("xxgk/domain/<slug:code>/", disclosure.browse_domain, name="browse_domain"),
     path("xxgk/five/<slug:five_class>/", disclosure.browse_five, name="browse_five"),

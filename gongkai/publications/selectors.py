@@ -11,14 +11,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from gongkai.catalog.models import CatalogItem, Domain
 from gongkai.core import clock
 from gongkai.orgs import permissions
-from gongkai.orgs.models import Unit, UnitKind, User
+from gongkai.orgs.models import (
+    Unit,
+    UnitKind,
+    User,
+)
 from gongkai.orgs.selectors import units_visible_to
+from gongkai.orgs.tree_order import UNIT_LEVELS, level_of, tree_order
 from gongkai.publications import search
 from gongkai.publications.models import (
     Attachment,
@@ -73,11 +88,12 @@ def public_publications() -> QuerySet[Publication]:
 
 def public_publication(pk: int) -> Publication:
     """One item with a public page (published, or withdrawn and saying so); raises
-    Publication.DoesNotExist otherwise."""
+    Publication.DoesNotExist otherwise. Attachments and catalog items are not prefetched: the
+    detail page answers a revalidation (304) from this one query, and reads them only when it
+    renders (the same two queries, without prefetch_related's overhead)."""
     return (
         Publication.objects.on_portal()
         .select_related("unit", "topic", "column__parent", "domain")
-        .prefetch_related("attachments", "catalog_items")
         .get(pk=pk)
     )
 
@@ -172,19 +188,225 @@ def public_column(code: str, tree: list[ColumnNode] | None = None) -> ColumnNode
 
 
 def public_in_columns(column_ids: list[int]) -> QuerySet[Publication]:
-    """Published items of these columns (a column and its sub-columns), newest first."""
+    """Published items of these columns, newest first (public_in_column reads a column with
+    its sub-columns faster)."""
     return public_publications().filter(column_id__in=column_ids)
 
 
-def public_unit_facets() -> list[Facet]:
-    """Units that published something, in the order of the organisation tree, with counts."""
-    counts = published_counts("unit")
-    units = (
-        Unit.objects.filter(pk__in=[int(k) for k in counts])
-        .order_by("sort_order", "code")
-        .values_list("pk", "code", "name", "kind")
+def in_column(node: ColumnNode) -> Q:
+    """The condition "in this column or one of its sub-columns", written so that an index serves
+    it in the newest-first order: the column's own index for a column without sub-columns, the
+    top-level column's (Publication.top_column) for a top-level one with sub-columns. Either
+    way a deep page skips index entries of this column only, instead of walking every published
+    item and reading each row's column (issue 10). A middle column with sub-columns (none in the
+    standard tree) falls back to the list of ids."""
+    if not node.children:
+        return Q(column_id=node.column.pk)
+    if node.column.parent_id is None:
+        return Q(top_column_id=node.column.pk)
+    return Q(column_id__in=node.ids)
+
+
+def public_in_column(node: ColumnNode) -> QuerySet[Publication]:
+    """Published items of a column and its sub-columns, newest first (see in_column)."""
+    return public_publications().filter(in_column(node))
+
+
+def public_unit_counts(unit_ids: Iterable[int]) -> dict[int, int]:
+    """The maintained published-item counts of these units (missing: none published)."""
+    keys = [str(pk) for pk in unit_ids]
+    rows = PublishedCount.objects.filter(dimension="unit", key__in=keys).values_list("key", "count")
+    return {int(key): n for key, n in rows}
+
+
+def public_top_units(limit: int) -> list[Facet]:
+    """The ``limit`` units that published most, most first (a few rows of the maintained
+    counts, sorted; the unit rows of those few only)."""
+    rows = list(
+        PublishedCount.objects.filter(dimension="unit", count__gt=0)
+        .order_by("-count", "key")
+        .values_list("key", "count")[:limit]
     )
-    return [Facet(code, name, counts[str(pk)], kind) for pk, code, name, kind in units]
+    units = {
+        pk: (code, name, kind)
+        for pk, code, name, kind in Unit.objects.filter(
+            pk__in=[int(key) for key, _n in rows]
+        ).values_list("pk", "code", "name", "kind")
+    }
+    return [
+        Facet(*units[int(key)][:2], n, units[int(key)][2]) for key, n in rows if int(key) in units
+    ]
+
+
+# The unit facet of a search lists this many units.
+UNIT_FACET_SIZE = 10
+# Up to this many hits the unit facet counts the hits of each unit exactly (reading their ids
+# and units: a few milliseconds); past it, reading every hit would cost more than the search,
+# so the facet offers the units that publish most instead, without counts.
+UNIT_FACET_EXACT_LIMIT = 2_000
+
+
+@dataclass
+class UnitFacets:
+    """The units a search's results come from, most hits first. ``exact``: ``units`` count the
+    query's hits and ``total`` is how many units have any; otherwise the query had too many
+    hits to count (UNIT_FACET_EXACT_LIMIT) and ``units`` are the units that publish most."""
+
+    units: list[Facet]
+    exact: bool
+    total: int = 0
+
+
+def public_search_unit_facets(
+    query: str, filters: search.Filters, *, hits: int, limit: int = UNIT_FACET_SIZE
+) -> UnitFacets:
+    """The units with most hits for ``query`` within ``filters`` (``hits``: how many it has,
+    already counted by the search). Costs the same at 50 units or 5,000 (issue 10)."""
+    if hits > UNIT_FACET_EXACT_LIMIT:
+        return UnitFacets(units=public_top_units(limit), exact=False)
+    ids = search.matching_ids(query, filters)
+    if not ids:
+        return UnitFacets(units=[], exact=True)
+    rows = list(
+        Publication.objects.filter(pk__in=ids)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "unit_id")
+        .values_list("unit_id", "n")
+    )
+    units = {
+        pk: (code, name, kind)
+        for pk, code, name, kind in Unit.objects.filter(
+            pk__in=[pk for pk, _n in rows[:limit]]
+        ).values_list("pk", "code", "name", "kind")
+    }
+    facets = [Facet(*units[pk][:2], n, units[pk][2]) for pk, n in rows[:limit] if pk in units]
+    return UnitFacets(units=facets, exact=True, total=len(rows))
+
+
+def unit_level(kind: str) -> str:
+    """The level (a key of UNIT_LEVELS) of a unit kind."""
+    return level_of(kind)
+
+
+@dataclass
+class UnitEntry:
+    """A unit in the public unit directory: its published items and its sub-units."""
+
+    code: str
+    name: str
+    kind: str
+    level: str
+    parent_name: str
+    count: int
+    children: int
+
+
+def public_unit_root() -> Unit | None:
+    """The single top of the organisation tree (the county's or the province's government),
+    or None when the tree has several tops."""
+    roots = list(Unit.objects.active().filter(parent__isnull=True).order_by("pk")[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def public_unit_directory(
+    *,
+    parent: Unit | None = None,
+    level: str = "",
+    name: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[UnitEntry], int]:
+    """One page of active units, by level (县直部门, 乡镇, 村（居）) and in the order of the tree,
+    with their published items and sub-units counted for that page only; and how many there are.
+
+    ``parent``: its direct sub-units; ``level``: one level only; ``name``: names containing it
+    (or that exact code). Counting and sorting read the unit rows (a few milliseconds at 5,000
+    units); the published and sub-unit counts are read for the page's units only.
+    """
+    units = Unit.objects.active()
+    if parent is not None:
+        units = units.filter(parent=parent)
+    if level in UNIT_LEVELS:
+        units = units.filter(kind__in=UNIT_LEVELS[level])
+    if name:
+        units = units.filter(Q(name__contains=name) | Q(code=name.upper()))
+    total = units.count()
+    page = list(units.select_related("parent").order_by(*tree_order())[offset : offset + limit])
+    ids = [unit.pk for unit in page]
+    counts = public_unit_counts(ids)
+    children = dict(
+        Unit.objects.active()
+        .filter(parent_id__in=ids)
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values_list("parent_id", "n")
+    )
+    entries = [
+        UnitEntry(
+            code=unit.code,
+            name=unit.name,
+            kind=unit.kind,
+            level=unit_level(unit.kind),
+            parent_name=unit.parent.name if unit.parent else "",
+            count=counts.get(unit.pk, 0),
+            children=children.get(unit.pk, 0),
+        )
+        for unit in page
+    ]
+    return entries, total
+
+
+def _published_by(outer: str = "pk") -> Exists:
+    return Exists(
+        PublishedCount.objects.filter(
+            dimension="unit", key=Cast(OuterRef(outer), output_field=CharField()), count__gt=0
+        )
+    )
+
+
+@dataclass
+class UnitLevel:
+    """The first units of one level that published (in the order of the tree), and how many
+    units of that level published."""
+
+    level: str
+    units: list[UnitEntry]
+    total: int
+
+
+def public_unit_levels(limit: int) -> list[UnitLevel]:
+    """For each level with units that published, its first ``limit`` of them in the order of
+    the tree with their counts, and how many there are: a statement a level (a sort that keeps
+    ``limit`` rows) and one for the totals, a few milliseconds at 5,000 units."""
+    published = public_units_with_counts().filter(_published_by())
+    totals = (
+        Unit.objects.active()
+        .filter(_published_by())
+        .aggregate(
+            **{level: Count("pk", filter=Q(kind__in=kinds)) for level, kinds in UNIT_LEVELS.items()}
+        )
+    )
+    levels: list[UnitLevel] = []
+    for level, kinds in UNIT_LEVELS.items():
+        if not totals[level]:
+            continue
+        units = published.filter(kind__in=kinds).order_by(*tree_order())[:limit]
+        entries = [
+            UnitEntry(
+                code=unit.code,
+                name=unit.name,
+                kind=unit.kind,
+                level=level,
+                parent_name=unit.parent.name if unit.parent else "",
+                count=unit.publication_count,  # type: ignore[attr-defined]
+                children=0,
+            )
+            for unit in units
+        ]
+        levels.append(UnitLevel(level=level, units=entries, total=totals[level]))
+    return levels
 
 
 def public_domain_facets() -> list[Facet]:

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from gongkai.catalog.models import Catalog, CatalogStatus, Domain
-from gongkai.orgs.models import Unit, User
+from gongkai.orgs.models import Unit, UnitKind, User
 from gongkai.publications import services
 from gongkai.publications.models import FiveClass
-from tests.factories import COMPLETE_ELEMENTS, CatalogFactory, CatalogItemFactory
+from tests.factories import COMPLETE_ELEMENTS, CatalogFactory, CatalogItemFactory, UnitFactory
 from tests.portal.publishing import PDF, Publish
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,41 @@ def test_units_list_public_units_with_counts(
     assert units["MZJ"]["kind"] == {"code": "department", "name": "县直部门"}
     assert units["ZJJ"]["publication_count"] == 0
     assert units["ZJJ"]["catalog_url"] is None
+
+
+def test_units_are_paged_in_the_order_of_the_tree_and_filtered(
+    client: Client,
+    approved: Catalog,
+    publish: Publish,
+    other_department: Unit,
+    village: Unit,
+    django_assert_max_num_queries: Any,
+) -> None:
+    publish()
+    UnitFactory.create_batch(30, parent=village.parent, kind=UnitKind.VILLAGE)
+    with django_assert_max_num_queries(4):
+        first = _get(client, "api:units", page_size=2)
+    assert first["count"] == 35  # the county, two departments, the township, 31 villages
+    order = list(Unit.objects.order_by("sort_order", "code").values_list("code", flat=True))
+    assert [u["code"] for u in first["results"]] == order[:2]
+    assert first["next"] == "http://testserver/api/units/?page_size=2&page=2"
+    second = _get(client, "api:units", page_size=2, page=2)
+    assert [u["code"] for u in second["results"]] == order[2:4]
+    mzj = _get(client, "api:units", kind="department")["results"][0]
+    assert mzj["publication_count"] == 1
+    assert mzj["catalog_url"] == "http://testserver/api/catalogs/MZJ/"
+    with django_assert_max_num_queries(4):
+        deep = _get(client, "api:units", page_size=10, page=4)
+    assert len(deep["results"]) == 5 and deep["next"] is None
+    _get(client, "api:units", page_size=10, page=5, status=404)
+    below = _get(client, "api:units", parent="QJZ", page_size=100)
+    assert below["count"] == 31 and {u["parent"] for u in below["results"]} == {"QJZ"}
+    assert _get(client, "api:units", kind="department")["count"] == 2
+    by_name = client.get(reverse("api:units"), {"name": "古樟"}).json()
+    assert [u["code"] for u in by_name["results"]] == ["QJZ01"]
+    assert _get(client, "api:units", parent="NOPE")["count"] == 0
+    error = _get(client, "api:units", kind="planet", status=400)
+    assert "参数 kind" in error["detail"]
 
 
 def test_only_get_is_allowed_and_anyone_may_read(client: Client, db: Any) -> None:

@@ -72,7 +72,10 @@ def test_catalog_index_groups_pilot_and_other_domains_with_counts(
     client: Client, approved: Catalog, domain: Domain, django_assert_max_num_queries: Any
 ) -> None:
     DomainFactory(code="statistics", name="统计", kind=DomainKind.OTHER)
-    with django_assert_max_num_queries(4):
+    # The first read after the public catalogs changed counts their items and stores the counts.
+    with django_assert_max_num_queries(8):
+        _get(client, "portal:catalog_index")
+    with django_assert_max_num_queries(3):
         response = _get(client, "portal:catalog_index")
     html = response.content.decode()
     assert response.status_code == 200
@@ -93,7 +96,7 @@ def test_units_page_groups_departments_townships_and_villages(
     CatalogItemFactory(catalog__unit__name="县财政局", catalog__status=CatalogStatus.DRAFT)
     with django_assert_max_num_queries(4):
         response = _get(client, "portal:catalog_units")
-    html = response.content.decode()
+    html = response.content.decode().split('role="status"', 1)[1]  # the list, past the levels
     assert html.index("县直部门") < html.index("县民政局") < html.index("乡镇")
     assert html.index("乡镇") < html.index("琴江镇") < html.index("村（居）")
     assert html.index("村（居）") < html.index("琴江镇古樟村")

@@ -124,7 +124,12 @@ def test_filters_narrow_the_results(
 def test_every_control_is_labelled(client: Client, library: None) -> None:
     html = _search(client, q="预算")
     controls = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html)
-    assert {"id_q", "id_unit", "id_domain", "id_column", "id_five", "id_year"} <= set(controls)
+    assert {"id_q", "id_domain", "id_column", "id_five", "id_year"} <= set(controls)
+    # The unit is chosen by link (a province has 5,000): a labelled group, no control of its own.
+    assert (
+        '<div class="field unit-filter" role="group" aria-labelledby="unit-filter-label">' in html
+    )
+    assert '<strong id="unit-filter-label">发布机构</strong>' in html
     for control in controls:
         assert f'<label for="{control}">' in html, control
 

@@ -11,25 +11,27 @@ from publication are a 404, never a 403, so the public cannot learn that they ex
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongkai.catalog import selectors as catalogs
-from gongkai.catalog.models import CatalogItem, Domain
-from gongkai.core import clock
+from gongkai.catalog.models import Domain
+from gongkai.core import clock, conditional
 from gongkai.core.downloads import stored_download
-from gongkai.orgs.models import COUNTY_LEVEL_KINDS, TOWNSHIP_LEVEL_KINDS, Unit, UnitKind
+from gongkai.orgs.models import Unit
+from gongkai.portal.context_processors import accessibility
 from gongkai.portal.forms import UnitFilterForm
 from gongkai.portal.paging import Pager, bounded_count, page_of
+from gongkai.portal.views import units
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import (
     Attachment,
@@ -42,11 +44,6 @@ from gongkai.publications.models import (
 
 log = logging.getLogger(__name__)
 
-UNIT_GROUPS = [
-    (gettext_lazy("县直部门"), COUNTY_LEVEL_KINDS),
-    (gettext_lazy("乡镇"), TOWNSHIP_LEVEL_KINDS),
-    (gettext_lazy("村（居）"), frozenset({UnitKind.VILLAGE})),
-]
 LEGAL_RECORD_KINDS = (DocKind.NORMATIVE, DocKind.RULE)
 # The 依申请公开 column also tells people how to apply (条例第二十七、二十九、三十三条).
 ON_REQUEST_COLUMN = "on-request"
@@ -80,13 +77,35 @@ def _listing(
     return render(request, template, context)
 
 
-def _unit_groups(facets: Iterable[publications.Facet]) -> list[Any]:
-    """Units with published items, as departments, townships and villages."""
-    facets = list(facets)
-    groups = [
-        (label, [facet for facet in facets if facet.kind in kinds]) for label, kinds in UNIT_GROUPS
+# /xxgk/ shows this many units of each level (the directory pages through the rest): a county's
+# 30-odd departments and its villages that publish all show, as before, and the page costs the
+# same for a province of 5,000 units.
+UNITS_PER_GROUP = 48
+
+
+@dataclass
+class UnitGroup:
+    """The first units of a level (县直部门, 乡镇, 村（居）) that published, in the order of the
+    tree, how many of that level published, and the directory of the level when there are more."""
+
+    label: str
+    units: list[publications.UnitEntry]
+    total: int
+    more_url: str = ""
+
+
+def _unit_groups() -> list[UnitGroup]:
+    return [
+        UnitGroup(
+            label=str(units.LEVEL_LABELS[found.level]),
+            units=found.units,
+            total=found.total,
+            more_url=units.directory_url(level=found.level)
+            if found.total > len(found.units)
+            else "",
+        )
+        for found in publications.public_unit_levels(UNITS_PER_GROUP)
     ]
-    return [(label, members) for label, members in groups if members]
 
 
 def disclosure(request: HttpRequest) -> HttpResponse:
@@ -101,7 +120,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
     context = {
         "tree": tree,
         "domains": domains,
-        "unit_groups": _unit_groups(publications.public_unit_facets()),
+        "unit_groups": _unit_groups(),
         "fives": publications.public_five_facets(),
         "years": publications.public_year_facets(),
     }
@@ -126,7 +145,7 @@ def column(request: HttpRequest, code: str) -> HttpResponse:
             reverse("portal:feed_column", args=[code]),
         ),
     }
-    return _listing(request, publications.public_in_columns(node.ids), context, total=node.total)
+    return _listing(request, publications.public_in_column(node), context, total=node.total)
 
 
 def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
@@ -137,55 +156,62 @@ def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
         "catalog_url": reverse("portal:catalog_unit", args=[unit.code])
         if catalogs.public_catalog_of(unit)
         else "",
+        "children_url": units.directory_url(parent=unit.code)
+        if Unit.objects.active().filter(parent=unit).exists()
+        else "",
         "feed": Feed(
             _("%(unit)s信息更新") % {"unit": unit.name},
             reverse("portal:feed_unit", args=[unit.code]),
         ),
     }
     items = publications.public_publications().filter(unit=unit)
-    total = publications.published_counts("unit").get(str(unit.pk), 0)
+    total = publications.public_unit_counts([unit.pk]).get(unit.pk, 0)
     return _listing(request, items, context, total=total)
 
 
-@dataclass
-class MatterRow:
-    """A catalog item (公开事项) with how many published items are filed under its matter."""
-
-    item: CatalogItem
-    filed: int
+# How many of a domain's publishing units its page lists; the catalog's domain page pages them all.
+DOMAIN_UNITS = 20
 
 
 @dataclass
-class UnitMatters:
+class MatterUnit:
+    """A unit whose public catalog lists items (公开事项) in the domain: how many, and where."""
+
     unit: Unit
-    rows: list[MatterRow] = field(default_factory=list)
+    item_count: int
+    url: str
 
 
-def _matters_by_unit(items: Iterable[CatalogItem]) -> list[UnitMatters]:
-    items = list(items)
-    counts = publications.public_filed_counts(item.lineage for item in items)
-    groups: list[UnitMatters] = []
-    for item in items:
-        if not groups or groups[-1].unit.pk != item.catalog.unit_id:
-            groups.append(UnitMatters(unit=item.catalog.unit))
-        groups[-1].rows.append(MatterRow(item=item, filed=counts.get(item.lineage, 0)))
-    return groups
+def _matters_by_unit(domain: Domain) -> tuple[list[MatterUnit], int]:
+    """The first DOMAIN_UNITS units publishing catalog items in the domain, with their item
+    counts, and how many units publish in it. A province has thousands: the page links to the
+    catalog's domain page for the rest instead of loading every item of every unit."""
+    scope = catalogs.public_catalogs_of_units(domain=domain)
+    found = list(scope[:DOMAIN_UNITS])
+    total = len(found) if len(found) < DOMAIN_UNITS else scope.count()
+    counts = catalogs.public_item_counts([catalog.pk for catalog in found], domain)
+    rows = [
+        MatterUnit(
+            unit=catalog.unit,
+            item_count=counts.get(catalog.pk, 0),
+            url=reverse("portal:catalog_domain_unit", args=[domain.code, catalog.unit.code]),
+        )
+        for catalog in found
+    ]
+    return rows, total
 
 
 def browse_domain(request: HttpRequest, code: str) -> HttpResponse:
-    """A domain of 法定主动公开内容, organised by the catalog: each unit's items in the domain with
-    the information filed under them, then everything published in the domain."""
+    """A domain of 法定主动公开内容, organised by the catalog: the units whose catalogs list
+    items in the domain (each leading to its items and the information filed under them), then
+    everything published in the domain."""
     domain = get_object_or_404(Domain, code=code)
-    items = (
-        catalogs.public_items()
-        .filter(domain=domain)
-        .select_related("catalog__unit")
-        .order_by("catalog__unit__sort_order", "catalog__unit__code", "sort_order", "pk")
-    )
+    matters, matters_total = _matters_by_unit(domain)
     context = {
         "heading": _("%(domain)s领域政府信息") % {"domain": domain.name},
         "domain": domain,
-        "matters": _matters_by_unit(items),
+        "matters": matters,
+        "matters_total": matters_total,
         "feed": Feed(
             _("%(domain)s领域信息更新") % {"domain": domain.name},
             reverse("portal:feed_domain", args=[domain.code]),
@@ -227,18 +253,19 @@ class MetaRow:
 def _catalog_links(item: Publication) -> list[tuple[str, str]]:
     """The catalog items the publication is filed under, linked to the public page of the same
     matter in the unit's current catalog (or unlinked when that matter is no longer public)."""
-    filed = list(item.catalog_items.all())
+    # Three columns, not the matter's every element: this runs on every item's page.
+    filed = list(item.catalog_items.values_list("lineage", "level1", "level2"))
     if not filed:
         return []
     current = dict(
         catalogs.public_items()
-        .filter(lineage__in=[f.lineage for f in filed])
+        .filter(lineage__in=[lineage for lineage, _one, _two in filed])
         .values_list("lineage", "pk")
     )
     links = []
-    for matter in filed:
-        label = "／".join(part for part in (matter.level1, matter.level2) if part)
-        pk = current.get(matter.lineage)
+    for lineage, level1, level2 in filed:
+        label = "／".join(part for part in (level1, level2) if part)
+        pk = current.get(lineage)
         links.append((label, reverse("portal:catalog_item", args=[pk]) if pk else ""))
     return links
 
@@ -284,22 +311,63 @@ def _metadata(item: Publication) -> list[MetaRow]:
     return rows
 
 
-def publication(request: HttpRequest, pk: int) -> HttpResponse:
+DETAIL_TEMPLATE = "portal/publication_detail.html"
+
+
+def publication(request: HttpRequest, pk: int) -> HttpResponseBase:
     """One item's page: the metadata table, the body and the attachments; a withdrawn item keeps
-    its page and index number and says when and why it was withdrawn, without its content."""
+    its page and index number and says when and why it was withdrawn, without its content.
+
+    Visitors without a session get it with an ETag and ``public, no-cache`` (gongkai.core.
+    conditional): browsers and proxies keep it and revalidate, and an unchanged page is a 304
+    from one query. A correction, withdrawal or (re)publication changes the ETag at once."""
     try:
         item = publications.public_publication(pk)
     except Publication.DoesNotExist as err:
         raise Http404 from err
+    shared = conditional.shared(request)
+    if shared:
+        etag, changed = _detail_version(request, item)
+        unchanged = conditional.not_modified(request, etag)
+        if unchanged is not None:
+            return conditional.mark_shared(unchanged, etag=etag, last_modified=changed)
     withdrawn = item.status == PublicationStatus.WITHDRAWN
     context = {
         "item": item,
         "metadata": _metadata(item),
         "withdrawn": withdrawn,
         "withdrawn_on": clock.localdate(item.withdrawn_at) if item.withdrawn_at else None,
-        "attachments": [] if withdrawn else list(item.attachments.all()),
+        # Not their text (a long document's, kept for the checks and the search).
+        "attachments": [] if withdrawn else list(item.attachments.defer("text")),
     }
-    return render(request, "portal/publication_detail.html", context)
+    response = render(request, DETAIL_TEMPLATE, context)
+    if not shared:
+        return conditional.mark_private(response)
+    return conditional.mark_shared(response, etag=etag, last_modified=changed)
+
+
+def _detail_version(request: HttpRequest, item: Publication) -> tuple[str, dt.datetime]:
+    """The detail page's ETag and last change, from the rows it shows: the item (its status,
+    and its version, which every change through the services raises), its unit, topic, column
+    and parent column, domain; the large-font mode; the county's name; the templates. Catalog
+    matters are left out: their links lead to the matter's current item whatever changes
+    (catalog_item redirects to the successor), and a filed item's labels are frozen with its
+    approved catalog."""
+    shown = [item.updated_at, item.unit.updated_at, item.topic.updated_at, item.column.updated_at]
+    if item.column.parent is not None:
+        shown.append(item.column.parent.updated_at)
+    if item.domain is not None:
+        shown.append(item.domain.updated_at)
+    etag = conditional.etag_of(
+        item.pk,
+        item.status,
+        item.version,
+        *(moment.isoformat() for moment in shown),
+        accessibility(request)["large_font"],
+        settings.GONGKAI_COUNTY_NAME,
+        conditional.release(DETAIL_TEMPLATE, "base.html"),
+    )
+    return etag, max(shown)
 
 
 def attachment(request: HttpRequest, pk: int) -> FileResponse:

@@ -3,14 +3,16 @@ gongkai.publications.search (docs/adr/0005-chinese-full-text-search.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
+from gongkai.orgs.models import Unit
 from gongkai.portal.forms import SearchForm
 from gongkai.portal.paging import PAGE_SIZE, Pager, page_number
+from gongkai.portal.views import units
 from gongkai.publications import search as fulltext
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import Publication
@@ -45,8 +47,9 @@ def _filters(form: SearchForm, tree: list[publications.ColumnNode]) -> fulltext.
     """The chosen filters, run inside the full-text query (no re-reading of the published
     items); the form has already refused codes that are not among the facets."""
     data = form.cleaned_data
+    unit = data.get("unit")
     return publications.public_search_filters(
-        unit_code=data.get("unit") or "",
+        unit_code=unit.code if unit is not None else "",
         domain_code=data.get("domain") or "",
         column_ids=publications.public_column(data["column"], tree).ids
         if data.get("column")
@@ -56,13 +59,47 @@ def _filters(form: SearchForm, tree: list[publications.ColumnNode]) -> fulltext.
     )
 
 
+@dataclass
+class UnitChoice:
+    """The unit part of the search: the chosen unit with the link that drops it, or the units
+    the results come from (most hits first) with links that choose them; and the directory
+    where any unit can be chosen by name or level."""
+
+    chosen: Unit | None
+    clear_url: str
+    directory_url: str
+    facets: list[tuple[publications.Facet, str]] = field(default_factory=list)
+    exact: bool = True
+    units_with_hits: int = 0
+
+
+def _unit_choice(
+    request: HttpRequest, form: SearchForm, query: str, filters: fulltext.Filters, hits: int
+) -> UnitChoice:
+    state = units.search_state(request.GET)
+    chosen = form.cleaned_data.get("unit") if form.is_valid() else None
+    choice = UnitChoice(
+        chosen=chosen,
+        clear_url=units.search_url(state),
+        directory_url=units.directory_url(state),
+    )
+    if query and chosen is None and hits:
+        found = publications.public_search_unit_facets(
+            query, filters, hits=hits, limit=publications.UNIT_FACET_SIZE
+        )
+        choice.facets = [(facet, units.search_url(state, facet.code)) for facet in found.units]
+        choice.exact = found.exact
+        choice.units_with_hits = found.total
+    return choice
+
+
 def search(request: HttpRequest) -> HttpResponse:
     """Results for ``q`` within the chosen filters, best first, 20 a page; a blank query shows
-    the form only. One- and two-character queries, 文号 and exact phrases all work."""
+    the form only. One- and two-character queries, 文号 and exact phrases all work. The units
+    the results come from are offered as filters (at most ten, whatever the number of units)."""
     tree = publications.public_column_tree()
     form = SearchForm(
         request.GET or None,
-        units=publications.public_unit_facets(),
         domains=publications.public_domain_facets(),
         columns=_columns(tree),
         fives=publications.public_five_facets(),
@@ -70,6 +107,8 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, object] = {"form": form, "searched": False}
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    filters = _filters(form, tree) if form.is_valid() else fulltext.Filters()
+    hits = 0
     if query:
         number = page_number(request.GET)
         page = fulltext.search(
@@ -77,8 +116,9 @@ def search(request: HttpRequest) -> HttpResponse:
             publications.public_publications(),
             offset=(number - 1) * PAGE_SIZE,
             limit=PAGE_SIZE,
-            filters=_filters(form, tree),
+            filters=filters,
         )
+        hits = page.total + (1 if page.capped else 0)
         pager = Pager(number=number, total=page.total, query=request.GET, capped=page.capped)
         context.update(
             searched=True,
@@ -95,4 +135,5 @@ def search(request: HttpRequest) -> HttpResponse:
                 for item in page.items
             ],
         )
+    context["unit_choice"] = _unit_choice(request, form, query, filters, hits)
     return render(request, "portal/search.html", context)
