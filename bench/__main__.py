@@ -18,7 +18,11 @@ def main() -> None:
         ledger,
         monitoring,
         monthly_report,
+        portal,
         publications_import,
+        register_import,
+        serve,
+        targets,
         textcheck_bench,
         textcheck_corpus,
     )
@@ -31,7 +35,11 @@ def main() -> None:
     monitoring.main()
     monthly_report.main()
     publications_import.main()
+    register_import.main()
+    serve.main()
+    portal.main()  # the province: 1,000,000 items, about an hour to fill and index
     textcheck_bench.main()
+    targets.main()  # every issue-10 target with its figure and ratio
     textcheck_corpus.main()  # last: exits 1 when wrong words fire too often on real text
 
 

@@ -106,6 +106,9 @@ def insert_publications(
                      due.isoformat(), late, "", found, "", "", 1)
                 )  # fmt: skip
             cursor.executemany(sql, rows)
+    from gongkai.publications.services import publication_top_columns_fill
+
+    publication_top_columns_fill()
 
 
 def median_ms(fn: Callable[[], Any], *, repeats: int = 3) -> float:

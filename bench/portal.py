@@ -306,7 +306,7 @@ def plans() -> dict[str, list[str]]:
     statutory = selectors.public_column("statutory")
     queries = {
         "latest": selectors.public_publications()[:20],
-        "column_statutory_page_500": selectors.public_in_columns(statutory.ids)[9980:10000],
+        "column_statutory_page_500": selectors.public_in_column(statutory)[9980:10000],
         "unit_page_1": selectors.public_publications().filter(unit_id=2)[:20],
         "year_2024_page_500": selectors.public_in_year(2024)[9980:10000],
         "five_page_500": selectors.public_publications().filter(five_class="result")[9980:10000],
@@ -365,6 +365,7 @@ def main() -> None:
         with transaction.atomic():
             fill(SIZE, rng=rng)
             fill_catalogs(rng)
+            publication_services.publication_top_columns_fill()
         filled = round(time.perf_counter() - began, 1)
         began = time.perf_counter()
         with transaction.atomic():
@@ -429,6 +430,10 @@ def measure(results: dict[str, Any]) -> None:
         "api_publications_p100": "/api/publications/?page=100",
         "api_search": "/api/publications/?q=补贴",
         "api_units": "/api/units/",
+        "api_units_p50": "/api/units/?page=50",
+        "unit_directory": "/xxgk/units/",
+        "unit_directory_name": "/xxgk/units/?name=单位12",
+        "search_number_mixed": "/search/?q=58号",
     }
     results["sizes"] = sizes()
     page_times = {}

@@ -145,7 +145,7 @@ def serve_rows() -> list[Row]:
     data = load("serve")
     if data is None:
         return [Row("detail pages ≥ 300 req/s at 32 clients, p99 < 250 ms", "not measured", None)]
-    figures = data.get("results", data)
+    figures = data.get("run", data.get("results", data))
     rate, p99 = figures.get("requests_per_s"), figures.get("p99_ms")
     if rate is None or p99 is None:
         return [Row("detail pages ≥ 300 req/s at 32 clients, p99 < 250 ms", "not measured", None)]
