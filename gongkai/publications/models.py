@@ -270,6 +270,15 @@ class Publication(BaseModel):
                 condition=models.Q(status="published", is_late=True),
                 name="publication_late_by_unit",
             ),
+            # The library of valid normative documents reads only them (issue 10: a scan of a
+            # million ordinary items took 1.7 s to find none).
+            models.Index(
+                fields=["unit", "written_on"],
+                condition=models.Q(
+                    status="published", doc_kind__in=("normative", "rule"), validity="valid"
+                ),
+                name="publication_normative_library",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

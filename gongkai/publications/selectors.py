@@ -493,6 +493,17 @@ def public_normative_library(unit_code: str = "") -> QuerySet[Publication]:
     return items.order_by("unit__sort_order", "unit__code", "-written_on", "-pk")
 
 
+def public_normative_units() -> list[tuple[str, str]]:
+    """(code, name) of the units with valid normative documents, in the library's order."""
+    rows = (
+        public_normative_library()
+        .order_by("unit__sort_order", "unit__code")
+        .values_list("unit__code", "unit__name")
+        .distinct()
+    )
+    return list(rows)
+
+
 def public_units_with_counts() -> QuerySet[Unit]:
     """Active units, in the order of the organisation tree, with their published item counts."""
     return (

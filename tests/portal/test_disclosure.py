@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from gongkai.catalog.models import Catalog, CatalogItem, CatalogStatus, Domain
 from gongkai.orgs.models import Unit, User
+from gongkai.portal.views import disclosure
 from gongkai.publications import services
 from gongkai.publications.models import (
     Attribute,
@@ -354,6 +355,21 @@ def test_normative_library_lists_the_currently_valid_documents_per_unit(
     assert '<label for="id_unit">' in html
     only = _html(client, "portal:normative", unit="ZJJ")
     assert "住房保障管理办法" in only and "最低生活保障实施办法" not in only
+
+
+def test_normative_library_pages_through_a_province_library(
+    client: Client, publish: Publish, publish_other: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paged in the database (issue 10), not one page of every valid document."""
+    monkeypatch.setattr(disclosure, "NORMATIVE_PAGE_SIZE", 1)
+    normative = {"doc_kind": DocKind.NORMATIVE, "validity": Validity.VALID, "column": "normative"}
+    publish(title="最低生活保障实施办法", doc_number="石民规〔2024〕1号", **normative)
+    publish_other(title="住房保障管理办法", doc_number="石建规〔2024〕3号", **normative)
+    first, second = _html(client, "portal:normative"), _html(client, "portal:normative", page=2)
+    assert "共2件" in first and "第1页，共2页" in first
+    titles = {"最低生活保障实施办法", "住房保障管理办法"}
+    assert {t for t in titles if t in first} | {t for t in titles if t in second} == titles
+    assert not {t for t in titles if t in first} & {t for t in titles if t in second}
 
 
 # ------------------------------------------------------------------------------ home

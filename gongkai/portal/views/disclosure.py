@@ -387,22 +387,26 @@ class LibrarySection:
     documents: list[Publication]
 
 
+NORMATIVE_PAGE_SIZE = 100
+
+
 def normative(request: HttpRequest) -> HttpResponse:
     """The library of currently valid normative documents (and rules), unit by unit."""
-    documents = list(publications.public_normative_library())
-    units = list(dict.fromkeys((d.unit.code, d.unit.name) for d in documents))
-    form = UnitFilterForm(request.GET, units=units)
+    form = UnitFilterForm(request.GET, units=publications.public_normative_units())
     chosen = form.cleaned_data.get("unit", "") if form.is_valid() else ""
+    # Filtered and paged in the database: a province's library holds thousands of documents.
+    library = publications.public_normative_library(chosen)
+    pager = Pager.clamped(request.GET, library.count(), NORMATIVE_PAGE_SIZE)
+    documents = library.select_related("unit")[pager.offset : pager.offset + pager.per_page]
     sections: list[LibrarySection] = []
     for document in documents:
-        if chosen and document.unit.code != chosen:
-            continue
         if not sections or sections[-1].unit_code != document.unit.code:
             sections.append(LibrarySection(document.unit.code, document.unit.name, []))
         sections[-1].documents.append(document)
     context = {
         "form": form,
         "sections": sections,
-        "count": sum(len(s.documents) for s in sections),
+        "count": pager.total,
+        "pager": pager,
     }
     return render(request, "portal/normative.html", context)
