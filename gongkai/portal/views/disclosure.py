@@ -395,9 +395,13 @@ def normative(request: HttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET, units=publications.public_normative_units())
     chosen = form.cleaned_data.get("unit", "") if form.is_valid() else ""
     # Filtered and paged in the database: a province's library holds thousands of documents.
-    library = publications.public_normative_library(chosen)
-    pager = Pager.clamped(request.GET, library.count(), NORMATIVE_PAGE_SIZE)
-    documents = library.select_related("unit")[pager.offset : pager.offset + pager.per_page]
+    # The ids in order first, then the page's rows: with a LIMIT SQLite's planner walks a
+    # column index over every item instead of the library's index (2 s at a million items).
+    ordered = list(publications.public_normative_library(chosen).values_list("pk", flat=True))
+    pager = Pager.clamped(request.GET, len(ordered), NORMATIVE_PAGE_SIZE)
+    page_ids = ordered[pager.offset : pager.offset + pager.per_page]
+    found = publications.public_publications().select_related("unit").in_bulk(page_ids)
+    documents = [found[pk] for pk in page_ids if pk in found]
     sections: list[LibrarySection] = []
     for document in documents:
         if not sections or sections[-1].unit_code != document.unit.code:
