@@ -86,7 +86,7 @@ def measure(results: dict[str, Any]) -> None:
     from django.test import Client
 
     from bench.database import write_results
-    from bench.portal import timed
+    from bench.portal import time_pages, timed
     from gongkai.catalog import selectors
     from gongkai.catalog.models import Domain, DomainTally
 
@@ -124,13 +124,7 @@ def measure(results: dict[str, Any]) -> None:
     results["domain_counts_warm"] = timed(selectors.public_domains)
     print(f"domain counts: first read {results['domain_counts_first_read_ms']} ms, "
           f"then {results['domain_counts_warm']}", flush=True)  # fmt: skip
-    timings = {}
-    for name, url in pages.items():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        timings[name] = timed(lambda url=url: client.get(url))
-        print(f"page {name}: {timings[name]}", flush=True)
-    results["pages"] = timings
+    results["pages"] = time_pages(client, pages)
     plans = {}
     scope = selectors.public_catalogs_of_units(domain=domain)
     for name, query in (
