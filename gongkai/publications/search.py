@@ -16,12 +16,13 @@ Both tables are contentless (issue 10: the index held a full copy of the tokens 
 character, ~28 KB an item): they keep the postings only, not the text, and each item's unit,
 column, domain, 五公开 class and year as tags, so the portal's filters run inside the MATCH.
 
-On PostgreSQL (no Chinese parser, and pg_trgm cannot search one or two characters, see ADR
-0011) the same tokens are tsvector lexemes at their positions, built here, and a query is the
-same expression as a tsquery: a phrase (<->) of pairs, a prefix for one character, the filters
-as tag lexemes, all on GIN indexes of a table partitioned by id. An item too long for one
-tsvector (16,383 positions, 256 of one lexeme) is cut into overlapping parts, so the results are
-those of FTS5 for every item.
+On PostgreSQL (no Chinese parser; pg_trgm has no trigram for one or two characters and reads
+its whole index for them, see ADR 0011) the same tokens are tsvector lexemes at their positions,
+built here, beside a vector of each item's distinct characters, and a query is the same
+expression as a tsquery: a phrase (<->) of pairs, one character its lexeme, the filters as tag
+lexemes, all on GIN indexes of a table partitioned by id. An item too long for one tsvector
+(16,383 positions, 256 of one lexeme) is cut into overlapping parts, so the results are those of
+FTS5 for every item.
 
 The index holds published items only; the services add an item when it is published and remove
 it when it is withdrawn.
@@ -331,12 +332,13 @@ def _published_in_batches(batch: int) -> Iterator[list[Publication]]:
 
 # ------------------------------------------------------- PostgreSQL: tsvectors of the same pairs
 #
-# docs/adr/0011. One row per item (``part`` 0) holds two tsvectors built here from the tokens
+# docs/adr/0011. One row per item (``part`` 0) holds three tsvectors built here from the tokens
 # FTS5 gets, not by PostgreSQL's parser (it has no Chinese one): ``doc`` (title, 文号 and body,
-# weighted A, B and D for ts_rank) and ``title``. Each token is a lexeme at its position, so a
-# query group of two or more units is a tsquery phrase (<->) of its pairs, exact as in FTS5,
-# and a single character is a prefix (every occurrence heads a token). The filters are lexemes
-# too (#u12 #c3 #fresult #y2024 #d5), so they run inside the GIN index; no token starts with #.
+# weighted A, B and D for ts_rank), ``title`` and ``chars`` (see _pg_rows). Each token is a
+# lexeme at its position, so a query group of two or more units is a tsquery phrase (<->) of
+# its pairs, exact as in FTS5, and a single character among other groups is a prefix (every
+# occurrence heads a token). The filters are lexemes too (#u12 #c3 #fresult #y2024 #d5), so
+# they run inside the GIN indexes; no token starts with #.
 
 # tsvector keeps positions up to 16,383 and at most 256 positions of one lexeme, silently
 # dropping the rest. An item whose tokens do not fit (a body of more than ~15,000 characters, or
