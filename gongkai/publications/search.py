@@ -30,6 +30,7 @@ it when it is withdrawn.
 
 from __future__ import annotations
 
+import abc
 import bisect
 import hashlib
 import itertools
@@ -627,7 +628,7 @@ def _tsquery(groups: list[list[str]], filters: Filters | None) -> str:
 # ----------------------------------------------------------------------- one search, two SQLs
 
 
-class _Plan:
+class _Plan(abc.ABC):
     """Where a query runs. Each backend answers the same questions about a tier of hits
     (``every`` hit, the hits ``in_title``, the hits ``elsewhere``): how many (up to a limit),
     which (by id, newest-added first, or with a relevance score where lower is better), which
@@ -645,10 +646,11 @@ class _Plan:
         """How far to count the hits in titles: far enough to choose how to read them."""
         return RANK_LIMIT + 1
 
+    @abc.abstractmethod
     def statement(
         self, tier: str, *, scored: bool = False, among: Sequence[int] = ()
     ) -> tuple[str, list[Any]]:
-        raise NotImplementedError
+        """The SELECT of a tier's ids (with a score when ``scored``), narrowed to ``among``."""
 
     def select(
         self,
