@@ -51,13 +51,12 @@ class Digest:
     reviews: list[Publication] = field(default_factory=list)
 
     @property
-    def empty(self) -> bool:
-        return not (self.overdue or self.reminders or self.reviews)
+    def count(self) -> int:
+        return len(self.overdue) + len(self.reminders) + len(self.reviews)
 
     @property
     def subject(self) -> str:
-        count = len(self.overdue) + len(self.reminders) + len(self.reviews)
-        return f"【政务公开】{_day(self.on)}待办提醒（{count}项）"
+        return f"【政务公开】{_day(self.on)}待办提醒（{self.count}项）"
 
     def body(self) -> str:
         site = settings.GONGKAI_SITE_URL.rstrip("/")
@@ -152,14 +151,14 @@ def digests_send(
             skipped += 1
             continue
         digest = digest_for(user, on=on)
-        if digest.empty:
+        if not digest.count:
             skipped += 1
             continue
         try:
             with transaction.atomic():
                 # The row first, inside the transaction: a second tick racing this one fails on
                 # the unique constraint instead of sending the same mail again.
-                DigestSent.objects.create(user=user, on=on, items=_count(digest))
+                DigestSent.objects.create(user=user, on=on, items=digest.count)
                 send_mail(
                     digest.subject,
                     digest.body(),
@@ -175,7 +174,3 @@ def digests_send(
         else:
             sent += 1
     return {"sent": sent, "skipped": skipped, "failed": failed}
-
-
-def _count(digest: Digest) -> int:
-    return len(digest.overdue) + len(digest.reminders) + len(digest.reviews)
