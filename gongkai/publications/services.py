@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.db.models.functions import ExtractYear
 
 from gongkai import textcheck
@@ -911,23 +911,31 @@ def publication_top_columns_fill() -> int:
 
 
 @transaction.atomic
-def published_counts_rebuild() -> int:
-    """Recount every dimension from the published items; returns the number published."""
-    published = Publication.objects.published().order_by()
-    rows: list[PublishedCount] = []
+def published_counts_rebuild(
+    *, publications: QuerySet[Any] | None = None, counts: type[Any] = PublishedCount
+) -> int:
+    """Recount every dimension from the published items; returns the number published.
+
+    The migration that creates the counts passes its historical models, so this keeps working
+    after later migrations change the live ones.
+    """
+    published = (
+        Publication.objects.published() if publications is None else publications
+    ).order_by()
+    rows: list[Any] = []
     for dimension, field in (("unit", "unit_id"), ("column", "column_id"), ("five", "five_class"),
                              ("domain", "domain_id")):  # fmt: skip
         for value, n in published.values_list(field).annotate(n=Count("pk")):
             if value is not None and value != "":
-                rows.append(PublishedCount(dimension=dimension, key=str(value), count=n))
+                rows.append(counts(dimension=dimension, key=str(value), count=n))
     years = published.annotate(year=ExtractYear("published_at")).values_list("year")
     for year, n in years.annotate(n=Count("pk")):
         if year:
-            rows.append(PublishedCount(dimension="year", key=str(year), count=n))
+            rows.append(counts(dimension="year", key=str(year), count=n))
     total = published.count()
-    rows.append(PublishedCount(dimension="all", key="", count=total))
-    PublishedCount.objects.all().delete()
-    PublishedCount.objects.bulk_create(rows, batch_size=1000)
+    rows.append(counts(dimension="all", key="", count=total))
+    counts.objects.all().delete()
+    counts.objects.bulk_create(rows, batch_size=1000)
     return total
 
 

@@ -5,9 +5,16 @@ from django.db import migrations, models
 
 
 def count(apps, schema_editor):
+    # The historical models, not the live ones: a column added by a later migration must not be
+    # read here, before it exists.
     from gongkai.publications import services
 
-    services.published_counts_rebuild()
+    services.published_counts_rebuild(
+        publications=apps.get_model("publications", "Publication").objects.filter(
+            status="published"
+        ),
+        counts=apps.get_model("publications", "PublishedCount"),
+    )
 
 
 class Migration(migrations.Migration):
