@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A list's page past its end: 没有这一页, with a link to the last page (issue 11).
+    "gongkai.portal.middleware.PageOutOfRangeMiddleware",
 ]
 
 if GONGKAI_ENV == "production":

@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/monitoring/", include("gongkai.monitoring.urls")),
     path("staff/ledger/", include("gongkai.ledger.urls")),
     path("staff/assessment/", include("gongkai.assessment.urls")),
+    path("staff/site/", include("gongkai.portal.staff_urls")),
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),
     path(

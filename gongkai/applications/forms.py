@@ -8,6 +8,8 @@ arguments, so a view passes ``form.cleaned_data`` straight on. No form saves any
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, cast
@@ -96,13 +98,141 @@ def outcome_choices() -> list[tuple[Any, Any]]:
     return choices
 
 
+def _plain_messages(field: forms.Field) -> dict[str, str]:
+    """Plain Chinese for the errors a field can show, naming the field: Django's own wording
+    (确保该变量包含不超过 5 字符, 选择一个有效的选项) reads as a program talking, not a public office."""
+    name = f"“{field.label}”"
+    picked = isinstance(field, forms.ChoiceField | forms.FileField | forms.BooleanField)
+    messages = {
+        "required": f"请选择{name}。" if picked else f"请填写{name}。",
+        "invalid_choice": f"请从列表中选择{name}。",
+        "max_length": f"{name}最多%(limit_value)d个字，现在是%(show_value)d个字，请删减。",
+        "min_length": f"{name}至少要%(limit_value)d个字，现在是%(show_value)d个字。",
+        "max_value": f"{name}不能大于%(limit_value)s。",
+        "min_value": f"{name}不能小于%(limit_value)s。",
+        "max_digits": f"{name}最多%(max)s位数字。",
+        "max_decimal_places": f"{name}最多%(max)s位小数。",
+        "max_whole_digits": f"{name}的整数部分最多%(max)s位。",
+        "empty": f"{name}上传的文件是空的，请重新选择。",
+        "missing": f"没有收到{name}的文件，请重新选择。",
+        "contradiction": f"{name}：请只上传一个文件，或勾选清除，不要同时进行。",
+    }
+    if isinstance(field, forms.DateField):
+        messages["invalid"] = f"{name}不是有效的日期，请按 2024-03-01 的格式填写。"
+    elif isinstance(field, forms.IntegerField | forms.DecimalField):
+        messages["invalid"] = f"{name}请填写数字。"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = f"{name}的格式不对，请检查，例如 name@example.cn。"
+    elif isinstance(field, forms.FileField):
+        messages["invalid"] = f"{name}没有收到文件，请重新选择。"
+    return messages
+
+
+def _framework_defaults(field: forms.Field) -> dict[str, str]:
+    """The messages Django gives a field of this class when the form names none."""
+    defaults: dict[str, str] = {}
+    for cls in reversed(type(field).__mro__):
+        defaults.update({k: str(v) for k, v in getattr(cls, "default_error_messages", {}).items()})
+    return defaults
+
+
 class _Form(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
 
-class ApplicantForm(_Form):
+class _PlainForm(_Form):
+    """A form the public fills in (and the staff register form, which is the same form): every
+    error in plain Chinese that names the field, beside it (a message a field sets itself is
+    kept). The staff step forms flash "label：message" and keep Django's short wording."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            defaults = _framework_defaults(field)
+            for code, message in _plain_messages(field).items():
+                current = field.error_messages.get(code)
+                if current is None or str(current) == defaults.get(code):
+                    field.error_messages[code] = message
+
+
+# What a mainland phone number looks like (issue 11). A mobile: 11 digits 1[3-9]…, perhaps after
+# +86 and with spaces or hyphens; a landline: its area code (010 and 02x have three digits,
+# the others four), then 7 or 8 digits (8 after a three-digit code), perhaps an extension.
+PHONE_HELP = _("手机号码，或带区号的固定电话，例如 13800000000 或 0797-1234567")
+PHONE_ERROR = _("请填写正确的手机号码或固定电话，例如 13800000000 或 0797-1234567。")
+POSTCODE_ERROR = _("邮政编码是6位数字，例如 342700。")
+_MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")
+_DASHES = re.compile("[\u2010-\u2015\u2212]")
+_SPACING = re.compile(r"[\s()\-]")
+_EXTENSION = re.compile(r"(.+?)\s*(?:转|分机|ext\.?|x|-)\s*([0-9]{1,6})")
+
+
+def _landline(digits: str) -> str | None:
+    if not re.fullmatch(r"0[1-9][0-9]{8,10}", digits):
+        return None
+    short = digits.startswith(("010", "02"))
+    area, local = (digits[:3], digits[3:]) if short else (digits[:4], digits[4:])
+    if len(local) not in ((8,) if short else (7, 8)) or local[0] == "0":
+        return None
+    return f"{area}-{local}"
+
+
+def phone_number(value: str) -> str | None:
+    """A mainland phone number as staff will dial it (13800000000, 0797-1234567,
+    0797-1234567转801), or None when ``value`` is not one. Full-width digits, brackets round
+    the area code, spaces and hyphens are accepted as people type them."""
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", value)).strip().lower()
+    digits = _SPACING.sub("", text)
+    mobile = _MOBILE.fullmatch(digits)
+    if mobile:
+        return mobile[1]
+    number = _landline(digits)
+    if number:
+        return number
+    parts = _EXTENSION.fullmatch(text)
+    if parts:
+        number = _landline(_SPACING.sub("", parts[1]))
+        if number:
+            return f"{number}转{parts[2]}"
+    return None
+
+
+def postcode(value: str) -> str | None:
+    """A postcode (6 digits, full-width accepted), or None when ``value`` is not one."""
+    digits = re.sub(r"\s", "", unicodedata.normalize("NFKC", value))
+    return digits if re.fullmatch(r"[0-9]{6}", digits) else None
+
+
+class PhoneField(forms.CharField):
+    """A contact phone, checked and written the one way (phone_number); the application forms
+    of the public and of staff both use it."""
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        number = phone_number(text)
+        if number is None:
+            raise forms.ValidationError(PHONE_ERROR, code="phone")
+        return number
+
+
+class PostcodeField(forms.CharField):
+    """A postcode of 6 digits (postcode)."""
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        code = postcode(text)
+        if code is None:
+            raise forms.ValidationError(POSTCODE_ERROR, code="postcode")
+        return code
+
+
+class ApplicantForm(_PlainForm):
     """What 条例第二十九条 requires of an application: who applies (name, identity document,
     contact), which information, and in which form and way it is wanted."""
 
@@ -118,10 +248,10 @@ class ApplicantForm(_Form):
     contact_name = forms.CharField(
         label=_("联系人"), max_length=100, required=False, help_text=_("法人或其他组织填写")
     )
-    phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    phone = PhoneField(label=_("联系电话"), max_length=40, required=False, help_text=PHONE_HELP)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     address = forms.CharField(label=_("通信地址"), max_length=300, required=False)
-    postcode = forms.CharField(label=_("邮政编码"), max_length=10, required=False)
+    postcode = PostcodeField(label=_("邮政编码"), max_length=10, required=False)
     description = forms.CharField(
         label=_("所需政府信息的名称、文号或者便于查询的其他特征性描述"),
         max_length=5000,
@@ -432,7 +562,7 @@ class LetterForm(_Form):
     kind = forms.ChoiceField(label=_("文书"), choices=LetterKind.choices)
 
 
-class TrackForm(_Form):
+class TrackForm(_PlainForm):
     tracking_no = forms.CharField(label=_("申请编号"), max_length=32)
     code = forms.CharField(
         label=_("查询码"),

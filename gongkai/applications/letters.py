@@ -912,3 +912,46 @@ def letter_template_reset(*, actor: Actor, kind: str) -> None:
     template.delete()
     if name:
         _delete_later(storage, name)
+
+
+# ------------------------------------------------------------------------------- the applicant's copy
+
+
+def delivered_letter(application: Application) -> Letter | None:
+    """The letter the applicant may download from the tracking page: once the reply has been
+    delivered (送达), the latest one issued of the kind its outcome calls for (Outcome.letter).
+    None before delivery, for an outcome without a letter, or when none was generated (the unit
+    answered on paper only)."""
+    outcome = application.outcome_info
+    if application.delivered_on is None or outcome is None or not outcome.letter:
+        return None
+    return application.letters.filter(kind=outcome.letter).order_by("-created_at", "-pk").first()
+
+
+def letter_for_applicant(*, application_id: int, letter_id: int) -> Letter | None:
+    """The delivered letter ``letter_id`` of an application, for a download link the tracking
+    page signed after checking the number and query code; None when it is not (or no longer)
+    the letter delivered_letter gives."""
+    application = Application.objects.select_related("unit").filter(pk=application_id).first()
+    if application is None:
+        return None
+    letter = delivered_letter(application)
+    if letter is None or letter.pk != letter_id:
+        return None
+    letter.application = application
+    return letter
+
+
+def letter_handed_to_applicant(*, letter: Letter) -> None:
+    """Record that the applicant downloaded their letter (it carries their name and address),
+    as every look at an applicant's personal data is recorded: an audit entry without an actor,
+    the applicant having no account."""
+    application = letter.application
+    audit(
+        actor=None,
+        action="application.letter_download",
+        target=application,
+        unit_code=application.unit.code,
+        summary=f"{application.tracking_no} 申请人在查询页面下载{letter.get_kind_display()}",
+        data={"letter": letter.pk, "kind": letter.kind, "by": "applicant"},
+    )

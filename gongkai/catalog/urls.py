@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gongkai.catalog import views
+from gongkai.orgs import guide_pages
 
 app_name = "staff"
 
@@ -21,4 +22,7 @@ urlpatterns = [
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("units/<str:code>/villages/", views.unit_villages, name="unit_villages"),
+    # The details each unit's 政府信息公开指南 is built from (gongkai.orgs.guide_pages).
+    path("guides/", guide_pages.guide_list, name="guide_list"),
+    path("guides/<str:code>/", guide_pages.guide_edit, name="guide_edit"),
 ]

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongkai.catalog import excel, selectors, services
+from gongkai.catalog import excel, selectors, services, workbench
 from gongkai.catalog.consistency import (
     COMPARED_FIELDS,
     ConsistencyReport,
@@ -47,7 +47,7 @@ from gongkai.catalog.models import (
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
-from gongkai.orgs.selectors import memberships_of, units_of, units_visible_to
+from gongkai.orgs.selectors import units_of, units_visible_to
 from gongkai.orgs.staff_pages import denied, flash_error, staff_user
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -146,40 +146,14 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The workspace: my units and catalogs; for the office the review queue and an overview."""
+    """The workspace (工作台): the user's posts and one section per role held, each with its
+    own work counted and linked (gongkai.catalog.workbench builds them)."""
     user = staff_user(request)
-    my_catalogs = (
-        selectors.catalogs_visible_to(user)
-        .filter(unit__in=units_of(user))
-        .annotate(item_count=Count("items"))
-        .order_by("unit__sort_order", "unit__code", "-version")
-    )
-    editable_units = list(_editable_units(user))
-    memberships = list(memberships_of(user))
-    township_units = {m.unit for m in memberships if m.unit.is_township_level}
-    overview: list[tuple[Unit, Catalog | None]] | None = None
-    if permissions.reads_everything(user):
-        units = list(units_visible_to(user).order_by("sort_order", "code"))
-        latest = _latest_per_unit(
-            selectors.catalogs_visible_to(user)
-            .annotate(item_count=Count("items"))
-            .order_by("unit_id", "-version")
-        )
-        overview = [(unit, latest.get(unit.pk)) for unit in units]
+    bench = workbench.workbench(user)
     context = {
-        "memberships": memberships,
-        "my_catalogs": list(my_catalogs),
-        "can_create": bool(editable_units),
-        "township_units": sorted(township_units, key=lambda u: (u.sort_order, u.code)),
-        "review_queue": (
-            list(selectors.catalogs_awaiting_review())
-            if permissions.can_review_catalogs(user)
-            else None
-        ),
-        "overview": overview,
-        "reads_everything": permissions.reads_everything(user),
-        "can_register_applications": permissions.registers_applications(user),
-        "can_import_subsidies": permissions.imports_subsidies(user),
+        "memberships": bench.memberships,
+        "sections": bench.sections,
+        "overview": bench.overview,
     }
     return _render(request, "staff/home.html", context)
 

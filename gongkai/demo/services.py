@@ -39,10 +39,13 @@ from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.demo.applications import load_applications
 from gongkai.demo.assessment import load_assessment
+from gongkai.demo.columns import load_standard_columns
+from gongkai.demo.guides import load_unit_guides
 from gongkai.demo.ledger import load_ledger
 from gongkai.demo.monitoring import load_monitoring
 from gongkai.demo.publications import load_publications
 from gongkai.demo.reports import load_reports
+from gongkai.demo.site import link_interpretations, load_site_settings
 from gongkai.ledger.models import Task
 from gongkai.monitoring.models import NewMediaAccount
 from gongkai.orgs import services as org_services
@@ -375,8 +378,11 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     _load_lead_units(domains, units, office)
     _load_catalogs(units, users)
     load_publications(units=units, users=users)
+    load_standard_columns(units=units)
+    link_interpretations()
+    load_site_settings()
     load_applications(units=units, users=users)
-    load_reports(office=office)
+    load_reports(office=office, units=units)
     load_ledger(units=units, users=users)
     load_monitoring(units=units, today=clock.today())
     load_assessment(units=units, users=users)
@@ -411,6 +417,7 @@ def _load_units() -> dict[str, Unit]:
         )
         units[plan.code] = unit
     _give_phones(units)
+    load_unit_guides(units)
     return units
 
 

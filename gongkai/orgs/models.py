@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 
 from gongkai.core.models import BaseModel
@@ -57,6 +58,41 @@ class Unit(BaseModel):
         "政府信息公开咨询电话", max_length=40, blank=True, help_text="印在答复告知书等文书上"
     )
     address = models.CharField("办公地址", max_length=200, blank=True)
+    # What the unit's 政府信息公开指南 (/xxgk/guide/) is built from at request time, so the guide
+    # changes the moment the unit's details do.
+    full_name = models.CharField(
+        "单位全称",
+        max_length=100,
+        blank=True,
+        help_text="指南等对外文书使用的全称，如“石城县民政局”“琴江镇人民政府”；留空时使用单位名称",
+    )
+    office_hours = models.CharField(
+        "办公时间",
+        max_length=100,
+        blank=True,
+        help_text="如：工作日上午8:00—12:00，下午14:30—17:30（法定节假日除外）",
+    )
+    postal_address = models.CharField(
+        "通信地址", max_length=200, blank=True, help_text="信函申请的收件地址；留空时使用办公地址"
+    )
+    postcode = models.CharField(
+        "邮政编码",
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", "邮政编码应为6位数字。")],
+    )
+    fax = models.CharField("传真", max_length=40, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    access_points = models.TextField(
+        "政府信息查阅场所",
+        blank=True,
+        help_text="每行一处：名称、地址和开放时间；留空时指南列出全县的查阅场所",
+    )
+    guide_extra = models.TextField(
+        "公开指南补充说明",
+        blank=True,
+        help_text="显示在本单位政府信息公开指南末尾的说明，纯文本，空一行另起一段",
+    )
     kind = models.CharField("单位类型", max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -83,6 +119,11 @@ class Unit(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def formal_name(self) -> str:
+        """The organ's full name for documents the public reads (全称), else its short name."""
+        return self.full_name or self.name
 
     @property
     def is_village(self) -> bool:

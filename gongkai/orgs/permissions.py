@@ -113,6 +113,19 @@ def can_manage_units(user: Any) -> bool:
     return is_office(user)
 
 
+def can_edit_guide_of(user: Any, unit: Unit) -> bool:
+    """The office keeps every unit's 政府信息公开指南 details (addresses, hours, access points,
+    added text); a unit's editor (信息员) keeps its own, since the unit knows first when they
+    change."""
+    return is_office(user) or has_role(user, unit, {Role.EDITOR})
+
+
+def edits_some_guide(user: Any) -> bool:
+    """Whether the user keeps some unit's guide (the office, or an editor anywhere): what the
+    staff home offers; can_edit_guide_of decides per unit."""
+    return is_office(user) or _has_role_anywhere(user, Role.EDITOR)
+
+
 def can_manage_guidelines(user: Any) -> bool:
     """The office owns the standard: domains and guideline templates."""
     return is_office(user)

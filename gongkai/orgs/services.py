@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.hashers import identify_hasher
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from gongkai.core.audit import audit
@@ -207,3 +209,84 @@ def membership_grant(*, actor: Actor, user: User, unit: Unit, role: str) -> tupl
             summary=f"{user.username} 任 {unit.name} {Role(role).label}",
         )
     return membership, created
+
+
+# What a unit's 政府信息公开指南 is built from (gongkai.portal.views.guide), in the order of the
+# staff form: the 受理机构's contact details, the access points, and the office's added text.
+GUIDE_FIELDS = (
+    "full_name",
+    "address",
+    "office_hours",
+    "phone",
+    "fax",
+    "email",
+    "postal_address",
+    "postcode",
+    "access_points",
+    "guide_extra",
+)
+POSTCODE_PATTERN = re.compile(r"^\d{6}$")
+
+
+def _label(name: str) -> str:
+    """The Chinese label of a Unit field, as the staff form shows it."""
+    return str(getattr(Unit._meta.get_field(name), "verbose_name", name))
+
+
+def _clean_guide_values(values: dict[str, str]) -> dict[str, str]:
+    unknown = set(values) - set(GUIDE_FIELDS)
+    if unknown:
+        raise ValueError(f"not guide fields: {sorted(unknown)}")
+    cleaned = {name: str(value or "").strip() for name, value in values.items()}
+    for name, text in cleaned.items():
+        limit = getattr(Unit._meta.get_field(name), "max_length", None)
+        if limit and len(text) > limit:
+            raise ValidationFailed(
+                f"“{_label(name)}”不能超过{limit}个字，现有{len(text)}个字。",
+                log=f"guide field {name} too long",
+            )
+    if cleaned.get("postcode") and not POSTCODE_PATTERN.match(cleaned["postcode"]):
+        raise ValidationFailed("邮政编码应为6位数字，如342700。", log="bad postcode")
+    if cleaned.get("email"):
+        try:
+            validate_email(cleaned["email"])
+        except DjangoValidationError:
+            raise ValidationFailed(
+                "电子邮箱的格式不对，请写成 name@example.cn 的样子。", log="bad guide email"
+            ) from None
+    return cleaned
+
+
+@transaction.atomic
+def unit_guide_update(*, actor: Actor, unit: Unit, values: dict[str, str]) -> Unit:
+    """Change the details a unit's 政府信息公开指南 shows (GUIDE_FIELDS): the office for any unit,
+    the unit's editor for their own (permissions.can_edit_guide_of); None is the command line.
+
+    Only the fields given are changed; the guide is built from the unit at request time, so the
+    public page shows the change at once. Nothing changed, nothing written; otherwise one audit
+    entry names the fields changed.
+    """
+    if actor is not None:
+        permissions.require(
+            permissions.can_edit_guide_of(actor, unit),
+            "只有县政务公开办或本单位信息员可以修改本单位的政府信息公开指南。",
+            log="access denied: can_edit_guide_of",
+        )
+    cleaned = _clean_guide_values(values)
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    changed = [name for name, text in cleaned.items() if getattr(locked, name) != text]
+    if not changed:
+        return locked
+    for name in changed:
+        setattr(locked, name, cleaned[name])
+    locked.save(update_fields=[*changed, "updated_at"])
+    labels = "、".join(_label(name) for name in changed)
+    audit(
+        actor=actor,
+        action="unit.guide_update",
+        target=locked,
+        unit_code=locked.code,
+        summary=f"修改{locked.name}政府信息公开指南：{labels}",
+        data={"changed": changed},
+    )
+    return locked

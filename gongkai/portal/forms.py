@@ -18,6 +18,11 @@ MAX_QUERY_LENGTH = 100
 ALL: list[tuple[str, Any]] = [("", _("全部"))]
 # The filters shown as lists of choices (the unit is chosen by link, see SearchForm).
 FILTERS = ("domain", "column", "five", "year")
+SORTS = [("relevance", _("相关度")), ("date", _("发布日期（最新在前）"))]
+# How people type dates when the browser offers no date picker.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+# A wrong sort or date does not stop the search (see SearchForm.tolerable).
+TOLERATED = {"sort", "date_from", "date_to"}
 
 
 class PlainSelect(forms.Select):
@@ -75,6 +80,28 @@ class SearchForm(forms.Form):
     column = forms.ChoiceField(label=_("栏目"), required=False, widget=PlainSelect)
     five = forms.ChoiceField(label=_("五公开"), required=False, widget=PlainSelect)
     year = forms.ChoiceField(label=_("发布年份"), required=False, widget=PlainSelect)
+    # Issue 11: the order of the results and a range of publication dates (both days included).
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        choices=SORTS,
+        required=False,
+        widget=PlainSelect,
+        error_messages={"invalid_choice": _("没有这种排序方式，已按相关度排序。")},
+    )
+    date_from = forms.DateField(
+        label=_("发布日期从"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("“发布日期从”填写有误，请按 2024-03-01 的格式填写。")},
+    )
+    date_to = forms.DateField(
+        label=_("至"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("“发布日期至”填写有误，请按 2024-03-31 的格式填写。")},
+    )
 
     def __init__(
         self,
@@ -94,6 +121,18 @@ class SearchForm(forms.Form):
     @property
     def filter_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in FILTERS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("发布日期的结束日期不能早于开始日期，请重新选择。"))
+        return data
+
+    def tolerable(self) -> bool:
+        """Whether the search can run: nothing is wrong but the sort or the dates, which are
+        then left out (the page says so) rather than refusing the whole search."""
+        return not set(self.errors) - TOLERATED
 
 
 class UnitFilterForm(forms.Form):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 PAGE_SIZE = 20
 # Deep pages of a search are never read by people, only by crawlers; stop them somewhere.
@@ -31,10 +31,14 @@ def page_of(items: QuerySet[Any], offset: int, end: int) -> list[Any]:
 
 
 def page_number(query: QueryDict) -> int:
-    """The requested page number: a positive integer, 1 when missing or malformed."""
+    """The requested page number: a positive integer, 1 when missing or malformed. Any number
+    past MAX_PAGE is MAX_PAGE + 1, past the end of every list (so no offset grows unbounded)."""
     raw = query.get("page", "")
-    number = int(raw) if raw.isdigit() else 1
-    return min(max(number, 1), MAX_PAGE)
+    # ASCII digits only: str.isdigit() admits ² and other digits int() refuses.
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    number = int(raw) if len(raw) <= len(str(MAX_PAGE)) else MAX_PAGE + 1
+    return min(max(number, 1), MAX_PAGE + 1)
 
 
 @dataclass
@@ -51,11 +55,14 @@ class Pager:
     def clamped(
         cls, query: QueryDict, total: int, per_page: int = PAGE_SIZE, *, capped: bool = False
     ) -> Pager:
-        """A pager for a list whose total is known: a page past the end shows the last page."""
+        """A pager for a list whose total is known. A page past the end raises PageOutOfRange:
+        a 404 (so crawlers drop the address) whose page says 没有这一页 and links to the last
+        page, rather than showing the last page's items under another number (issue 11)."""
         pager = cls(
             number=page_number(query), total=total, query=query, per_page=per_page, capped=capped
         )
-        pager.number = min(pager.number, pager.pages)
+        if pager.past_end:
+            raise PageOutOfRange(pager)
         return pager
 
     @property
@@ -66,6 +73,16 @@ class Pager:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def last_page(self) -> int:
+        """The last page that can be asked for (lists stop at MAX_PAGE)."""
+        return min(self.pages, MAX_PAGE)
+
+    @property
+    def past_end(self) -> bool:
+        """Whether the page asked for is past the last one."""
+        return self.number > self.last_page
 
     @property
     def offset(self) -> int:
@@ -81,7 +98,7 @@ class Pager:
 
     @property
     def has_next(self) -> bool:
-        return self.number < min(self.pages, MAX_PAGE)
+        return self.number < self.last_page
 
     def _url(self, number: int) -> str:
         query = self.query.copy()
@@ -105,4 +122,13 @@ class Pager:
 
     @property
     def last_url(self) -> str:
-        return self._url(min(self.pages, MAX_PAGE))
+        return self._url(self.last_page)
+
+
+class PageOutOfRange(Http404):
+    """A page past the end of a list, asked for by number: answered with 404 and a link to the
+    list's last page (gongkai.portal.middleware)."""
+
+    def __init__(self, pager: Pager) -> None:
+        super().__init__("page past the end of the list")
+        self.pager = pager

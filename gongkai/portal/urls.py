@@ -4,7 +4,16 @@ from django.urls import path
 
 from gongkai.applications.views import public as applications
 from gongkai.portal import feeds
-from gongkai.portal.views import accessibility, catalog, disclosure, home, search, units
+from gongkai.portal.views import (
+    accessibility,
+    catalog,
+    disclosure,
+    guide,
+    home,
+    search,
+    site,
+    units,
+)
 
 app_name = "portal"
 
@@ -31,6 +40,9 @@ urlpatterns = [
     path("xxgk/<int:pk>/", disclosure.publication, name="publication"),
     path("xxgk/attachment/<int:pk>/", disclosure.attachment, name="attachment"),
     path("xxgk/column/<slug:code>/", disclosure.column, name="column"),
+    # 政府信息公开指南, built from each unit's data (the county government's, then per unit).
+    path("xxgk/guide/", guide.guide, name="guide"),
+    path("xxgk/guide/<str:code>/", guide.guide_unit, name="guide_unit"),
     path("xxgk/units/", units.unit_directory, name="unit_directory"),
     path("xxgk/unit/<str:code>/", disclosure.browse_unit, name="browse_unit"),
     path("xxgk/domain/<slug:code>/", disclosure.browse_domain, name="browse_domain"),
@@ -42,11 +54,17 @@ urlpatterns = [
     path("apply/", applications.apply, name="apply"),
     path("apply/done/", applications.apply_done, name="apply_done"),
     path("apply/track/", applications.track, name="apply_track"),
+    path("apply/letter/<str:token>/", applications.reply_letter, name="apply_letter"),
     # Atom feeds.
     path("feeds/latest/", feeds.LatestFeed(), name="feed_latest"),
     path("feeds/unit/<str:code>/", feeds.UnitFeed(), name="feed_unit"),
     path("feeds/domain/<slug:code>/", feeds.DomainFeed(), name="feed_domain"),
     path("feeds/column/<slug:code>/", feeds.ColumnFeed(), name="feed_column"),
+    # What every government site carries (国办发〔2017〕47号): 联系我们, 网站地图, 找错.
+    path("contact/", site.contact, name="contact"),
+    path("sitemap/", site.sitemap, name="sitemap"),
+    path("jiucuo/", site.jiucuo, name="jiucuo"),
+    path("jiucuo/done/", site.jiucuo_done, name="jiucuo_done"),
     # Accessibility (适老化).
     path("a11y/large-font/", accessibility.large_font, name="large_font"),
 ]

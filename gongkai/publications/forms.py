@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalog.models import CatalogItem, Domain
@@ -27,6 +28,7 @@ from gongkai.publications.models import (
     DocKind,
     FiveClass,
     NonPublicGround,
+    Publication,
     PublicationStatus,
     TopicCategory,
     Validity,
@@ -37,6 +39,8 @@ from gongkai.publications.models import (
 # Something that looks like an HTML tag (<p>, </div>, <br/>, <!-- -->); "<中>" or "a < b" do not.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# An item's page address, public (/xxgk/12/) or staff (/staff/publications/12/), whole or a path.
+_ITEM_PAGE = re.compile(r"/(?:xxgk|staff/publications)/(\d{1,12})/?(?:[?#].*)?$")
 
 
 def paragraphs(text: str) -> str:
@@ -136,6 +140,14 @@ class PublicationForm(forms.Form):
     )
     effective_on = forms.DateField(label=_("生效日期"), required=False, widget=_DATE)
     expires_on = forms.DateField(label=_("失效日期"), required=False, widget=_DATE)
+    interprets = forms.CharField(
+        label=_("解读的政策文件"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "本信息是政策解读时填写：所解读文件的索引号，或粘贴该文件的页面地址（本单位尚未发布的文件可用工作台中的页面地址）；不是政策解读的留空。"
+        ),
+    )
     body = forms.CharField(
         label=_("正文"),
         required=False,
@@ -164,6 +176,11 @@ class PublicationForm(forms.Form):
             if len(units) == 1:
                 unit_field.initial = units[0].pk
                 self.fields["issuer"].initial = units[0].name
+        policy = self.initial.get("interprets")
+        if isinstance(policy, Publication):  # editing: show the policy as staff would name it
+            self.initial["interprets"] = policy.index_no or reverse(
+                "publications:detail", args=[policy.pk]
+            )
         self._items = {str(item.pk): item for _label, items in item_groups for item in items}
         items_field = cast(forms.MultipleChoiceField, self.fields["catalog_items"])
         items_field.choices = [
@@ -173,6 +190,26 @@ class PublicationForm(forms.Form):
 
     def clean_body(self) -> str:
         return paragraphs(self.cleaned_data["body"])
+
+    def clean_interprets(self) -> Publication | None:
+        """The policy document named by its 索引号 or the address of its public or staff page;
+        the service decides whether this item may point at it (services.check_interprets)."""
+        reference = self.cleaned_data["interprets"].strip()
+        if not reference:
+            return None
+        page = _ITEM_PAGE.search(reference)
+        found = (
+            Publication.objects.filter(pk=int(page.group(1)))
+            if page
+            else Publication.objects.filter(index_no=reference)
+        )
+        policy = found.first()
+        if policy is None:
+            raise forms.ValidationError(
+                _("找不到“%(reference)s”：请填写所解读文件的索引号或页面地址。"),
+                params={"reference": reference},
+            )
+        return policy
 
     def metadata_fields(self) -> list[forms.BoundField]:
         names = ["title", "issuer", "doc_number", "written_on", "topic", "five_class", "column"]

@@ -208,6 +208,17 @@ class Publication(BaseModel):
     catalog_items = models.ManyToManyField(
         CatalogItem, blank=True, related_name="publications", verbose_name="对应目录事项"
     )
+    # An interpretation (政策解读) points at the policy document it explains; the policy's page
+    # lists its interpretations through the reverse side. SET_NULL: a draft policy may still be
+    # deleted, and its interpretation then simply explains nothing recorded.
+    interprets = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interpretations",
+        verbose_name="解读的政策文件",
+    )
     attribute = models.CharField(
         "公开属性", max_length=12, choices=Attribute.choices, default=Attribute.PROACTIVE
     )

@@ -14,7 +14,9 @@ substrings; pairs avoid both.
 
 Both tables are contentless (issue 10: the index held a full copy of the tokens and of every
 character, ~28 KB an item): they keep the postings only, not the text, and each item's unit,
-column, domain, 五公开 class and year as tags, so the portal's filters run inside the MATCH.
+column, domain, 五公开 class and day of publication (as its year, month and day) as tags, so the
+portal's filters run inside the MATCH; a range of dates is the few year, month and day tags that
+cover it (issue 11, date_tags). Results come by relevance or newest published first (by_date).
 
 On PostgreSQL (no Chinese parser; pg_trgm has no trigram for one or two characters and reads
 its whole index for them, see ADR 0011) the same tokens are tsvector lexemes at their positions,
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import abc
 import bisect
+import datetime as dt
 import hashlib
 import itertools
 import operator
@@ -39,16 +42,17 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.core import clock
-from gongkai.publications.models import Publication, PublicationStatus
+from gongkai.publications.models import Publication, PublicationStatus, PublishedCount
 
 TABLE = "publications_search"
 # One-character queries: each item's distinct Chinese characters (see the module docstring).
@@ -61,6 +65,13 @@ WEIGHTS = (10.0, 20.0, 1.0, 0.0)
 CHARS_WEIGHTS = (10.0, 1.0, 0.0)
 # Counts stop here: nobody can tell 10,000 results from 10,001, and counting a million costs.
 COUNT_LIMIT = 10_000
+# The orders of results: relevance (see search()), or newest published first.
+RELEVANCE = "relevance"
+NEWEST = "date"
+SORTS = (RELEVANCE, NEWEST)
+# Newest first: testing one row against the index while walking the dates costs about this many
+# times reading one hit's date when collecting them (bench/search_dates.py, 200,000 items).
+WALK_COST = 2.5
 # Up to this many hits are ranked in full (文号, title, bm25, newest); beyond it only the hits in
 # titles are (when they are few enough) and the rest come newest-added first.
 RANK_LIMIT = 1_000
@@ -181,16 +192,27 @@ def normalise_doc_number(text: str) -> str:
 class Filters:
     """The portal's and the API's filters, applied inside the full-text query (tags indexed
     with each item) instead of re-reading the published items: any of the units, any of the
-    columns (a column and its sub-columns), any of the domains, a 五公开 class, a year."""
+    columns (a column and its sub-columns), any of the domains, a 五公开 class, a year, and a
+    range of publication dates (``published_from`` to ``published_to``, both days included, in
+    the county's time zone; either may be open)."""
 
     unit_ids: tuple[int, ...] = ()
     column_ids: tuple[int, ...] = ()
     domain_ids: tuple[int, ...] = ()
     five_class: str = ""
     year: int | None = None
+    published_from: dt.date | None = None
+    published_to: dt.date | None = None
+
+    @property
+    def dated(self) -> bool:
+        """Whether a range of publication dates is asked for."""
+        return self.published_from is not None or self.published_to is not None
 
     def tag_groups(self) -> list[list[str]]:
-        """The tags asked for, one list per filter: an item matches when it has a tag of each."""
+        """The tags asked for, one list per filter: an item matches when it has a tag of each.
+        A date range must be closed first (``_closed``: the open ends become the first and last
+        days anything was published)."""
         groups = []
         for prefix, values in (
             ("u", self.unit_ids),
@@ -201,6 +223,8 @@ class Filters:
         ):
             if values:
                 groups.append([f"{prefix}{_tag_value(v)}" for v in values])
+        if self.published_from is not None and self.published_to is not None:
+            groups.append(date_tags(self.published_from, self.published_to))
         return groups
 
     def expression(self) -> str:
@@ -208,14 +232,54 @@ class Filters:
         return " AND ".join(f"tags : ({' OR '.join(g)})" for g in self.tag_groups())
 
 
+# A range that holds no day (from after to) asks for this tag, which no item has.
+NO_DAY = "tnone"
+
+
+def date_tags(first: dt.date, last: dt.date) -> list[str]:
+    """The fewest tags that cover the days ``first`` to ``last``: whole years (y2024), whole
+    months (m202403) and single days (t20240315), as each item is tagged with its day of
+    publication, its month and its year (``_tags``). At most about 60 days and 22 months besides
+    the whole years, so a range of any length is one OR of a few dozen tags in the MATCH."""
+    if first > last:
+        return [NO_DAY]
+    tags: list[str] = []
+    day = first
+    while day <= last:
+        year_end = dt.date(day.year, 12, 31)
+        month_end = _month_end(day)
+        if day.month == 1 and day.day == 1 and year_end <= last:
+            tags.append(f"y{day.year}")
+            day = year_end + dt.timedelta(days=1)
+        elif day.day == 1 and month_end <= last:
+            tags.append(f"m{day:%Y%m}")
+            day = month_end + dt.timedelta(days=1)
+        else:
+            tags.append(f"t{day:%Y%m%d}")
+            day += dt.timedelta(days=1)
+    return tags
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
 def _tag_value(value: object) -> str:
     return re.sub("[^0-9a-z]", "", str(value).lower()) or "none"
 
 
 def _tags(p: Publication) -> str:
-    year = clock.localdate(p.published_at).year if p.published_at else 0
+    """An item's tags: unit, column, 五公开 class, domain, and its day of publication as a year,
+    a month and a day (so a date range is a few tags, see ``date_tags``)."""
     domain = f" d{p.domain_id}" if p.domain_id else ""
-    return f"u{p.unit_id} c{p.column_id} f{_tag_value(p.five_class)} y{year}{domain}"
+    if p.published_at is None:
+        return f"u{p.unit_id} c{p.column_id} f{_tag_value(p.five_class)} y0{domain}"
+    day = clock.localdate(p.published_at)
+    return (
+        f"u{p.unit_id} c{p.column_id} f{_tag_value(p.five_class)} y{day.year}{domain}"
+        f" m{day:%Y%m} t{day:%Y%m%d}"
+    )
 
 
 @dataclass
@@ -641,6 +705,11 @@ class _Plan(abc.ABC):
         self.scope_params = tuple(scope_params)
         # The tiers with more than COUNT_LIMIT hits: too many to collect and sort (PostgreSQL).
         self.crowded: set[str] = set()
+        # The filters' range of publication dates as [start, end) moments (None: any date).
+        self.window: tuple[dt.datetime, dt.datetime] | None = None
+        # The same plan without the range's tags, to test rows walked within the window: the
+        # range is then the walk's, and dozens of date tags would be sought for every row.
+        self.undated: _Plan | None = None
 
     def title_count_limit(self) -> int:
         """How far to count the hits in titles: far enough to choose how to read them."""
@@ -677,6 +746,56 @@ class _Plan(abc.ABC):
             cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) AS hits", [*params, limit])  # noqa: S608
             return int(cursor.fetchone()[0])
 
+    def hits(self, tier: str) -> tuple[str, list[Any]]:
+        """The SELECT of every id of a tier, to use as a subquery."""
+        return self.statement(tier)
+
+    @abc.abstractmethod
+    def contains(self, tier: str, outer: str) -> tuple[str, list[Any]]:
+        """A condition true when the item whose id is the SQL expression ``outer`` is a hit of
+        the tier (tested row by row: for walking another table's index)."""
+
+    def run(self, sql: str, params: Sequence[Any], *, walk: bool) -> list[tuple[Any, ...]]:
+        """Run a statement that reads this plan's index (``walk``: row by row, see WALK)."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    def by_date(self, *, offset: int, limit: int, walk: bool) -> list[int]:
+        """Hits newest published first (ties: newest added), ``limit`` of them from ``offset``.
+
+        Either the hits are collected from the index and sorted by their dates in one statement
+        (a few milliseconds for thousands, but every hit is read), or (``walk``) the published
+        items are walked newest first on the index of their dates (within the filters' range),
+        each tested against the index until the page is full: a few rows tested per row wanted
+        when the hits are many. search() chooses (see _walk_is_cheaper). Published items always
+        have a date (publishing sets it); one without would come last when collected.
+        """
+        table = Publication._meta.db_table
+        if not walk:
+            hits, params = self.hits("every")
+            sql = (
+                f"SELECT p.id FROM {table} p WHERE p.id IN ({hits}) "  # noqa: S608
+                "ORDER BY p.published_at IS NULL, p.published_at DESC, p.id DESC "
+                "LIMIT %s OFFSET %s"
+            )
+            return [row[0] for row in self.run(sql, [*params, limit, offset], walk=False)]
+        member, params = (self.undated or self).contains("every", "p.id")
+        where = ["p.status = %s", "p.published_at IS NOT NULL"]
+        values: list[Any] = [PublicationStatus.PUBLISHED]
+        if self.window is not None:
+            where += ["p.published_at >= %s", "p.published_at < %s"]
+            # As the ORM writes them (SQLite compares text: UTC without an offset).
+            values += [connection.ops.adapt_datetimefield_value(m) for m in self.window]
+        if self.scope:
+            where.append(f"p.id IN ({self.scope})")
+            values += self.scope_params
+        sql = (
+            f"SELECT p.id FROM {table} p WHERE {' AND '.join(where)} AND {member} "  # noqa: S608
+            "ORDER BY p.published_at DESC, p.id DESC LIMIT %s OFFSET %s"
+        )
+        return [row[0] for row in self.run(sql, [*values, *params, limit, offset], walk=True)]
+
 
 class _Fts5Plan(_Plan):
     """FTS5: one MATCH expression per tier, on the table of pairs or (one character) of
@@ -710,6 +829,14 @@ class _Fts5Plan(_Plan):
             sql += f" AND rowid IN ({', '.join(['%s'] * len(among))})"
             params.extend(among)
         return sql, params
+
+    def contains(self, tier: str, outer: str) -> tuple[str, list[Any]]:
+        # FTS5 takes rowid = … with the MATCH and seeks each term's postings to that row.
+        return (
+            f"EXISTS (SELECT 1 FROM {self.table} WHERE {self.table} MATCH %s "  # noqa: S608
+            f"AND rowid = {outer})",
+            [self.expressions[tier]],
+        )
 
 
 class _PostgresPlan(_Plan):
@@ -820,6 +947,30 @@ class _PostgresPlan(_Plan):
         # Far enough to know whether the hits in titles are crowded (see search()).
         return max(RANK_LIMIT, COUNT_LIMIT) + 1
 
+    def hits(self, tier: str) -> tuple[str, list[Any]]:
+        whole, params = self.statement(tier)
+        parts, more = self.parts_statement(tier)
+        return f"({whole}) UNION ALL ({parts})", [*params, *more]
+
+    def contains(self, tier: str, outer: str) -> tuple[str, list[Any]]:
+        # A whole item is its one row, read by primary key; the few items in parts are
+        # collected once (a hashed subplan) as the parts statement does.
+        column = self.column
+        match = {
+            "every": f"s.{column} @@ %s::tsquery",
+            "in_title": "s.title @@ %s::tsquery",
+            "elsewhere": f"s.{column} @@ %s::tsquery AND NOT s.title @@ %s::tsquery",
+        }[tier]
+        parts, more = self.parts_statement(tier)
+        return (
+            f"(EXISTS (SELECT 1 FROM {TABLE} s WHERE s.id = {outer} AND s.whole "  # noqa: S608
+            f"AND {match}) OR {outer} IN (SELECT id FROM ({parts}) AS parts))",
+            [*[self.every] * match.count("%s"), *more],
+        )
+
+    def run(self, sql: str, params: Sequence[Any], *, walk: bool) -> list[tuple[Any, ...]]:
+        return _fetch(sql, params, WALK if walk else GIN_ONLY)
+
     def count(self, tier: str, limit: int) -> int:
         whole, params = self.statement(tier)
         parts, more = self.parts_statement(tier)
@@ -891,10 +1042,60 @@ def _narrower_scope(scope: QuerySet[Publication]) -> tuple[str, tuple[Any, ...]]
     return sql, tuple(params)
 
 
+def _published_days() -> tuple[dt.date, dt.date] | None:
+    """The first and last days anything published was published (two reads of the index of
+    publication dates), or None when nothing is published."""
+    dated = Publication.objects.published().filter(published_at__isnull=False)
+    first = dated.order_by("published_at").values_list("published_at", flat=True).first()
+    last = dated.order_by("-published_at").values_list("published_at", flat=True).first()
+    if first is None or last is None:
+        return None
+    return clock.localdate(first), clock.localdate(last)
+
+
+def _closed(filters: Filters | None) -> Filters | None:
+    """The filters with their date range closed: an open end (or one beyond what was ever
+    published) becomes the first or last day of publication, so the range is a finite set of
+    tags; a range covering every day is dropped (it filters nothing)."""
+    if filters is None or not filters.dated:
+        return filters
+    days = _published_days()
+    if days is None:
+        return replace(filters, published_from=None, published_to=None)
+    first, last = days
+    start = max(filters.published_from or first, first)
+    end = min(filters.published_to or last, last)
+    if start == first and end == last:
+        return replace(filters, published_from=None, published_to=None)
+    return replace(filters, published_from=start, published_to=end)
+
+
+def _window(filters: Filters | None) -> tuple[dt.datetime, dt.datetime] | None:
+    """The filters' closed date range as moments: the start of its first day to the start of
+    the day after its last, in the county's time zone."""
+    if filters is None or filters.published_from is None or filters.published_to is None:
+        return None
+    start = dt.datetime.combine(filters.published_from, dt.time.min)
+    end = dt.datetime.combine(filters.published_to + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(start), timezone.make_aware(end)
+
+
 def _plan(query: str, scope: QuerySet[Publication], filters: Filters | None) -> _Plan | None:
     groups = _query_groups(query)
     if not groups:
         return None
+    filters = _closed(filters)
+    plan = _backend_plan(groups, scope, filters)
+    plan.window = _window(filters)
+    if filters is not None and plan.window is not None:
+        undated = replace(filters, published_from=None, published_to=None)
+        plan.undated = _backend_plan(groups, scope, undated)
+    return plan
+
+
+def _backend_plan(
+    groups: list[list[str]], scope: QuerySet[Publication], filters: Filters | None
+) -> _Plan:
     sql, params = _narrower_scope(scope)
     if not _is_sqlite():
         return _PostgresPlan(sql, params, groups=groups, filters=filters)
@@ -961,8 +1162,10 @@ def search(
     offset: int = 0,
     limit: int = 20,
     filters: Filters | None = None,
+    sort: str = RELEVANCE,
 ) -> Page:
-    """Published items of ``scope`` (narrowed by ``filters``) matching ``query``, best first.
+    """Published items of ``scope`` (narrowed by ``filters``) matching ``query``, best first,
+    or with ``sort=NEWEST`` newest published first (see _Plan.by_date).
 
     An item whose 文号 is exactly what was typed comes first, then an item whose whole title was
     typed, then items whose title contains the whole query, then relevance (FTS5's bm25 or
@@ -983,7 +1186,10 @@ def search(
     if total > COUNT_LIMIT:
         plan.crowded.update(("every", "elsewhere"))
     need = offset + limit
-    if total <= RANK_LIMIT:
+    if sort == NEWEST:
+        walk = total > COUNT_LIMIT or _walk_is_cheaper(plan.window, total, need)
+        ids = plan.by_date(offset=offset, limit=limit, walk=walk)
+    elif total <= RANK_LIMIT:
         ids = _ranked(plan, "every", query, RANK_LIMIT + 1)[offset:need]
     else:
         ordered = _document_number_hits(plan, query)
@@ -1013,6 +1219,32 @@ def search(
         total=min(total, COUNT_LIMIT),
         capped=total > COUNT_LIMIT,
     )
+
+
+def _published_within(window: tuple[dt.datetime, dt.datetime] | None) -> float:
+    """About how many items are published within ``window`` (all when None): the maintained
+    yearly counts, each year's share by the days of it the window covers."""
+    counts = PublishedCount.objects.filter(dimension="year").values_list("key", "count")
+    if window is None:
+        return float(sum(n for _key, n in counts))
+    first = clock.localdate(window[0])
+    last = clock.localdate(window[1]) - dt.timedelta(days=1)
+    within = 0.0
+    for key, n in counts:
+        if not key.isdigit() or int(key) < 1:
+            continue
+        start, end = dt.date(int(key), 1, 1), dt.date(int(key), 12, 31)
+        days = (min(end, last) - max(start, first)).days + 1
+        within += n * max(days, 0) / ((end - start).days + 1)
+    return within
+
+
+def _walk_is_cheaper(window: tuple[dt.datetime, dt.datetime] | None, total: int, need: int) -> bool:
+    """Whether walking the dates (about need × items / hits rows tested, WALK_COST each) costs
+    less than collecting every hit (``total`` rows read): for a page near the front of many
+    hits among few items. Without counts to go by, collect."""
+    items = _published_within(window)
+    return items > 0 and need * items * WALK_COST < total * total
 
 
 def _document_number_hits(plan: _Plan, query: str) -> list[int]:

@@ -15,6 +15,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -90,11 +91,111 @@ def public_publication(pk: int) -> Publication:
     """One item with a public page (published, or withdrawn and saying so); raises
     Publication.DoesNotExist otherwise. Attachments and catalog items are not prefetched: the
     detail page answers a revalidation (304) from this one query, and reads them only when it
-    renders (the same two queries, without prefetch_related's overhead)."""
+    renders (the same two queries, without prefetch_related's overhead). The detail page itself
+    reads it through public_page_query, which adds what it shows of other items."""
     return (
         Publication.objects.on_portal()
         .select_related("unit", "topic", "column__parent", "domain")
         .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The published items just before (上一篇, published earlier) and just after (下一篇,
+    published later) an item in its column; None at either end."""
+
+    previous: Publication | None
+    next: Publication | None
+
+
+def _neighbour_seek(
+    *, column: Any, published_at: Any, pk: Any, later: bool
+) -> QuerySet[Publication]:
+    """The published items of ``column`` before (or, ``later``, after) the moment and id given,
+    nearest first: with LIMIT 1 a seek on the (column, status, published_at) index, however many
+    items the column holds. The values may be OuterRefs (the ETag's markers) or plain values
+    (public_neighbours), so both find the same rows. The id breaks ties between items published
+    in the same second (bulk imports)."""
+    if later:
+        beyond = Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk)
+        bound = Q(published_at__gte=published_at)
+        order = ("published_at", "pk")
+    else:
+        beyond = Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
+        bound = Q(published_at__lte=published_at)
+        order = ("-published_at", "-pk")
+    return (
+        Publication.objects.filter(column_id=column, status=PublicationStatus.PUBLISHED)
+        .filter(bound)
+        .filter(beyond)
+        .order_by(*order)
+    )
+
+
+def public_neighbours(item: Publication) -> Neighbours:
+    """上一篇/下一篇 of an item's page: the published items of its column published just before
+    and just after it (two LIMIT 1 seeks; only id, title and date are read). A withdrawn item
+    keeps its place by its publication date; an item never published has none."""
+    if item.published_at is None:
+        return Neighbours(previous=None, next=None)
+    found = [
+        _neighbour_seek(
+            column=item.column_id, published_at=item.published_at, pk=item.pk, later=later
+        )
+        .only("pk", "title", "published_at")
+        .first()
+        for later in (False, True)
+    ]
+    return Neighbours(previous=found[0], next=found[1])
+
+
+def public_page_markers() -> dict[str, Any]:
+    """Annotations for public_publication: what an item's page shows of other items, so that its
+    ETag changes when they do — the ids of its neighbours (上一篇/下一篇: a newly published or a
+    withdrawn item of the column moves them; a published item's title never changes), the last
+    change of any of its interpretations (a new one, a withdrawal or a publication is a save;
+    publication_link_interpretation never moves a published one to another policy), and the
+    status, title and last change of the policy an interpretation explains. Each is an index
+    seek or a join on a primary key; kept plain (no Concat or Cast), as compiling them is most of
+    what a revalidation costs."""
+    at, pk, column = OuterRef("published_at"), OuterRef("pk"), OuterRef("column_id")
+    return {
+        "previous_marker": Subquery(
+            _neighbour_seek(column=column, published_at=at, pk=pk, later=False).values("pk")[:1]
+        ),
+        "next_marker": Subquery(
+            _neighbour_seek(column=column, published_at=at, pk=pk, later=True).values("pk")[:1]
+        ),
+        "interpretations_marker": Subquery(
+            Publication.objects.filter(interprets_id=pk)
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        ),
+        "policy_status": F("interprets__status"),
+        "policy_title": F("interprets__title"),
+        "policy_changed": F("interprets__updated_at"),
+    }
+
+
+def public_page_query() -> QuerySet[Publication]:
+    """Items with a public page (as public_publication) with public_page_markers, unevaluated:
+    the detail page builds it once and adds its own markers (building it is not free)."""
+    return (
+        Publication.objects.on_portal()
+        .select_related("unit", "topic", "column__parent", "domain")
+        .annotate(**public_page_markers())
+    )
+
+
+def public_interpretations(item: Publication) -> list[Publication]:
+    """The published interpretations (政策解读) of a policy document, oldest first; only their
+    ids, titles and dates are read."""
+    return list(
+        Publication.objects.published()
+        .filter(interprets=item)
+        .only("pk", "title", "published_at")
+        .order_by("published_at", "pk")
     )
 
 

@@ -77,8 +77,11 @@ EDITABLE_FIELDS = (
     "validity",
     "effective_on",
     "expires_on",
+    "interprets",
 )
 LEGAL_RECORD_KINDS = (DocKind.NORMATIVE, DocKind.RULE)
+# What an interpretation (政策解读) may explain: rules, normative and other policy documents.
+POLICY_KINDS = (DocKind.NORMATIVE, DocKind.RULE, DocKind.POLICY)
 
 
 def _allowed(actor: Actor, allowed: bool, message: str) -> None:
@@ -199,7 +202,28 @@ def apply_values(
         )
     if publication.doc_kind not in LEGAL_RECORD_KINDS and not values.get("validity"):
         publication.validity = ""
+    if values.get("interprets") is not None:
+        check_interprets(publication, values["interprets"])
     return list(items) if items is not None else None
+
+
+def check_interprets(publication: Publication, policy: Publication) -> None:
+    """Refuse a policy an interpretation cannot point at: itself, an item that is not a policy
+    document, or one the drafting unit may not see (another unit's unpublished item gets the
+    same answer as a missing one, so its existence is not told)."""
+    visible = policy.status == PublicationStatus.PUBLISHED or policy.unit_id == publication.unit_id
+    if not visible:
+        raise ValidationFailed(
+            "找不到所解读的政策文件：请填写已发布文件的索引号，或本单位文件的页面地址。",
+            log=f"interprets {policy.pk}: not visible to unit {publication.unit_id}",
+        )
+    if publication.pk is not None and policy.pk == publication.pk:
+        raise ValidationFailed("政策解读不能关联其本身。", log="interprets itself")
+    if policy.doc_kind not in POLICY_KINDS:
+        raise ValidationFailed(
+            "只能关联规章、行政规范性文件或其他政策文件。",
+            log=f"interprets {policy.pk}: doc_kind {policy.doc_kind}",
+        )
 
 
 def _set_items(publication: Publication, items: list[CatalogItem] | None) -> None:
@@ -847,6 +871,33 @@ def publication_set_validity(
         publication, actor, "validity", comment.strip() or f"有效性改为{Validity(validity).label}"
     )
     return publication
+
+
+@transaction.atomic
+def publication_link_interpretation(
+    *, actor: Actor, interpretation: Publication, policy: Publication
+) -> Publication:
+    """Record which policy document a published interpretation explains (a link between two
+    published items, not a change to either's content: the interpretation is versioned and
+    audited, its text is untouched). Drafts set it through publication_update. A link once
+    made is not moved to another policy: the policy's page would keep listing it (its ETag
+    follows its interpretations' last change, gongkai.publications.selectors)."""
+    interpretation = _lock(interpretation)
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, interpretation.unit),
+        "只有本单位的审核人可以关联政策解读。",
+    )
+    if interpretation.interprets_id not in (None, policy.pk):
+        raise InvalidTransition(
+            "该解读已关联其他政策文件，不能改为关联本文件；如关联有误，请撤回后重新发布。",
+            log=f"interpretation {interpretation.pk} already linked to {interpretation.interprets_id}",
+        )
+    check_interprets(interpretation, policy)
+    interpretation.interprets = policy
+    interpretation.save(update_fields=["interprets", "updated_at"])
+    _record(interpretation, actor, "interprets", f"关联政策文件：{policy.title}")
+    return interpretation
 
 
 # ---------------------------------------------------------------------------- published counts

@@ -20,6 +20,7 @@ from gongkai.catalog.selectors import public_items
 from gongkai.core import clock
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.models import AuditEntry
+from gongkai.demo.columns import FILLED_COLUMNS
 from gongkai.demo.publications import (
     SEED_002_INDEX_NO,
     SEEDS_DIR,
@@ -90,12 +91,14 @@ def published_on(publication: Publication) -> dt.date:
 
 def generated() -> list[Publication]:
     """Published items other than the seeds and the workflow items (which have versions made by
-    the services, not by the import)."""
+    the services, not by the import), and other than the standard columns' pages of
+    gongkai.demo.columns (tests/demo/test_columns_demo.py)."""
     seeds = [s["title"] for s in SEEDS.values()]
     return list(
         Publication.objects.published()
         .filter(versions__action="import")
         .exclude(title__in=seeds)
+        .exclude(column__code__in=FILLED_COLUMNS)
         .select_related("unit", "column", "domain")
     )
 

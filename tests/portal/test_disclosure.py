@@ -277,7 +277,11 @@ def test_list_pages_page_through_and_their_query_count_is_bounded(
         assert "page=2" in first
         second = _html(client, name, *args, page=2)
         assert second.count("期工作简报</a>") == 3, name
-        assert _html(client, name, *args, page=99).count("期工作简报</a>") == 3
+        # Past the end: 没有这一页, a 404 that links to the last page (issue 11).
+        past = client.get(reverse(name, args=args), {"page": 99})
+        assert past.status_code == 404, name
+        assert "没有这一页：这里共有2页。" in past.content.decode()
+        assert 'href="?page=2">转到最后一页（第2页）</a>' in past.content.decode()
     _html(client, "portal:catalog_index")  # the first read after a catalog change stores counts
     with django_assert_max_num_queries(12):
         _html(client, "portal:disclosure")

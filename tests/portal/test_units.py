@@ -200,8 +200,11 @@ def test_directory_lists_one_level_page_by_page(
     second = _html(client, "portal:unit_directory", level="village", page=2)
     names = re.findall(r'<li><a href="/xxgk/unit/[^"]*/">([^<]*)</a>', first + second)
     assert names == ["长岭镇新村", "长岭镇古樟村", "琴江镇古樟村"]  # tree order, then code
-    past = _html(client, "portal:unit_directory", level="village", page=9)
-    assert "第2页，共2页" in past
+    # Past the end: 没有这一页, a 404 that links to the last page (issue 11).
+    past = client.get(reverse("portal:unit_directory"), {"level": "village", "page": 9})
+    assert past.status_code == 404
+    assert "没有这一页：这里共有2页。" in past.content.decode()
+    assert 'href="?level=village&amp;page=2">转到最后一页（第2页）</a>' in past.content.decode()
 
 
 def test_directory_in_pick_mode_leads_back_to_the_search(client: Client, tree: Unit) -> None:

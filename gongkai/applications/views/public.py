@@ -1,10 +1,14 @@
-"""The public pages: apply online (/apply/, 条例第二十九条) and follow an application with its
-tracking number and query code (/apply/track/). Mounted by the portal under "portal".
+"""The public pages: apply online (/apply/, 条例第二十九条), keep a printable receipt
+(/apply/done/), follow an application with its tracking number and query code (/apply/track/)
+and, once the reply has been delivered, download the letter (/apply/letter/<token>/). Mounted
+by the portal under "portal".
 
 The status page is built from ``PublicStatus``, which holds only what the applicant may see on an
 open page (the stage, the dates, the public steps, the outcome): never the applicant's personal
 data, the handlers' names or the staff's notes. An unknown number and a wrong code get the same
-answer.
+answer. The receipt is shown once, to the browser that applied (its session), and holds only
+what the applicant typed and what the office will do with it. The letter's link is signed and
+expires (LETTER_LINK_AGE): only a visitor who has just given the number and code gets one.
 """
 
 from __future__ import annotations
@@ -12,19 +16,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.core import signing
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from gongkai.applications import selectors, services
+from gongkai import clock as statutory
+from gongkai.applications import letters, selectors, services
 from gongkai.applications.forms import ApplicantForm, TrackForm
-from gongkai.applications.models import Application, Stage
+from gongkai.applications.models import Application, Channel, Letter, Stage
+from gongkai.core.downloads import stored_download
 from gongkai.core.errors import GongkaiError
+from gongkai.workdays.selectors import calendar
 
 # The number and code of a just-submitted application, kept in the session until shown once.
 SUBMITTED_KEY = "gongkai.applications.submitted"
 ANSWERED_STAGES = (Stage.REPLIED, Stage.DELIVERED, Stage.ARCHIVED, Stage.CLOSED)
+# The receipt shows this much of what was asked for (the unit has the whole text).
+SUMMARY_CHARS = 200
+# The letter's download link, signed for the application after its number and code were given.
+LETTER_SALT = "gongkai.applications.letter-download"
+LETTER_LINK_AGE = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,56 @@ def public_status(application: Application) -> PublicStatus:
     )
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """The receipt (回执) of an online application: what the applicant typed that identifies the
+    request (their name, what they asked for and how they want it), never their identity number
+    or contacts; the number and code; and when the reply is due."""
+
+    tracking_no: str
+    code: str
+    applicant: str
+    unit: str
+    channel: str
+    submitted_on: dt.date
+    received_on: dt.date | None
+    due_on: dt.date | None
+    # While receipt is unconfirmed: the reply date if the unit confirms on the day submitted.
+    earliest_due_on: dt.date | None
+    summary: str
+    info_form: str
+    delivery_way: str
+    track_url: str
+
+
+def receipt(application: Application, code: str, *, track_url: str) -> Receipt:
+    """The receipt of ``application``. An online application is received on the day both sides
+    confirm it (条例第三十一条), so until then its reply date (20 working days, 第三十三条) is
+    given as it would be if confirmed on the day it was submitted; the clock's calendar
+    counts it, and None when the calendar does not know that year yet."""
+    earliest = None
+    if application.received_on is None:
+        try:
+            earliest = statutory.due_date(application.submitted_on, calendar=calendar())
+        except statutory.UnknownYear:
+            earliest = None
+    return Receipt(
+        tracking_no=application.tracking_no,
+        code=code,
+        applicant=application.applicant_name,
+        unit=application.unit.name,
+        channel=Channel(application.channel).label,
+        submitted_on=application.submitted_on,
+        received_on=application.received_on,
+        due_on=application.due_on,
+        earliest_due_on=earliest,
+        summary=Truncator(application.description).chars(SUMMARY_CHARS),
+        info_form=application.get_info_form_display(),
+        delivery_way=application.get_delivery_way_display(),
+        track_url=track_url,
+    )
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     return response
@@ -116,8 +181,6 @@ def apply(request: HttpRequest) -> HttpResponse:
                 request.session[SUBMITTED_KEY] = {
                     "tracking_no": application.tracking_no,
                     "code": code,
-                    "unit": application.unit.name,
-                    "submitted_on": application.submitted_on.isoformat(),
                 }
                 return redirect("portal:apply_done")
         status = 400
@@ -126,11 +189,21 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def apply_done(request: HttpRequest) -> HttpResponse:
-    """The tracking number and query code of the application just submitted, shown this once."""
+    """The receipt of the application just submitted, with its tracking number and query code,
+    shown this once to the browser that submitted it (the number and code come from its
+    session, and are checked as the tracking page checks them)."""
     submitted = request.session.pop(SUBMITTED_KEY, None)
     if not submitted:
         return redirect("portal:apply")
-    return _no_store(render(request, "portal/applications/done.html", {"submitted": submitted}))
+    application = selectors.public_application(submitted["tracking_no"], submitted["code"])
+    if application is None:
+        return redirect("portal:apply")
+    track_url = request.build_absolute_uri(reverse("portal:apply_track"))
+    context = {
+        "submitted": submitted,
+        "receipt": receipt(application, submitted["code"], track_url=track_url),
+    }
+    return _no_store(render(request, "portal/applications/done.html", context))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -148,5 +221,42 @@ def track(request: HttpRequest) -> HttpResponse:
     if application is None:
         context = {"form": TrackForm(), "not_found": True}
         return _no_store(render(request, "portal/applications/track.html", context, status=404))
-    context = {"status": public_status(application)}
+    context = {"status": public_status(application), **_letter_link(application)}
     return _no_store(render(request, "portal/applications/status.html", context))
+
+
+def _letter_link(application: Application) -> dict[str, object]:
+    """The delivered letter and a signed link to download it, for the status page."""
+    letter = letters.delivered_letter(application)
+    if letter is None:
+        return {"letter": None, "letter_url": ""}
+    token = signing.dumps({"a": application.pk, "l": letter.pk}, salt=LETTER_SALT)
+    return {
+        "letter": letter,
+        "letter_url": reverse("portal:apply_letter", args=[token]),
+        "letter_minutes": LETTER_LINK_AGE // 60,
+    }
+
+
+def _letter_name(letter: Letter) -> str:
+    return f"{letter.application.tracking_no}-{letter.get_kind_display()}.docx"
+
+
+@require_safe
+def reply_letter(request: HttpRequest, token: str) -> HttpResponse | FileResponse:
+    """The delivered reply letter as a Word download, through the link the status page signed
+    for this application (LETTER_LINK_AGE); an expired link asks for the number and code again.
+    Each download is recorded (letters.letter_handed_to_applicant)."""
+    try:
+        signed = signing.loads(token, salt=LETTER_SALT, max_age=LETTER_LINK_AGE)
+    except signing.SignatureExpired:
+        context = {"form": TrackForm(), "link_expired": True}
+        return _no_store(render(request, "portal/applications/track.html", context, status=410))
+    except signing.BadSignature:
+        raise Http404(_("没有找到该文书。")) from None
+    letter = letters.letter_for_applicant(application_id=signed["a"], letter_id=signed["l"])
+    if letter is None:
+        raise Http404(_("没有找到该文书。"))
+    response = stored_download(letter.file, name=_letter_name(letter), kind="docx", private=True)
+    letters.letter_handed_to_applicant(letter=letter)
+    return response

@@ -1,4 +1,10 @@
-"""The large-font mode (适老化): a plain link, no JavaScript, remembered in a cookie."""
+"""关怀版 (适老化): a plain link, no JavaScript, remembered in a cookie.
+
+关怀版 is the version for older readers that 工信部《互联网网站适老化通用设计规范》 asks government
+sites to offer: the page with its type half as large again (27 px body text), higher contrast and
+larger controls. The server marks the page (``<html class="large-font">``, see
+gongkai.portal.context_processors) and site.css does the rest, so it works in any browser.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,11 @@ def safe_next(request: HttpRequest) -> str:
 
 @require_safe
 def large_font(request: HttpRequest) -> HttpResponseRedirect:
-    """Turn the large-font mode on (``on=1``) or off, and go back to the page the visitor was on."""
+    """Turn 关怀版 on (``on=1``) or back to the standard version, and return to the visitor's page.
+
+    A GET link rather than a form, so it works from the header of any page without JavaScript;
+    it changes nothing but the visitor's own cookie.
+    """
     response = HttpResponseRedirect(safe_next(request))
     if request.GET.get("on") == "1":
         response.set_cookie(

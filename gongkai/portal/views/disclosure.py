@@ -12,14 +12,16 @@ from publication are a 404, never a 403, so the public cannot learn that they ex
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -28,10 +30,11 @@ from gongkai.catalog.models import Domain
 from gongkai.core import clock, conditional
 from gongkai.core.downloads import stored_download
 from gongkai.orgs.models import Unit
+from gongkai.portal import selectors as site
 from gongkai.portal.context_processors import accessibility
 from gongkai.portal.forms import UnitFilterForm
 from gongkai.portal.paging import Pager, bounded_count, page_of
-from gongkai.portal.views import units
+from gongkai.portal.views import guide, units
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import (
     Attachment,
@@ -41,6 +44,8 @@ from gongkai.publications.models import (
     Publication,
     PublicationStatus,
 )
+from gongkai.reports.annual_services import ANNUAL_COLUMN
+from gongkai.reports.models import AnnualReport
 
 log = logging.getLogger(__name__)
 
@@ -128,13 +133,17 @@ def disclosure(request: HttpRequest) -> HttpResponse:
 
 
 def column(request: HttpRequest, code: str) -> HttpResponse:
-    """One column of the standard structure with its sub-columns and everything published in it."""
+    """One column of the standard structure with its sub-columns and everything published in it.
+
+    Three columns show more than their items: 政府信息公开指南 lists every unit's guide (built
+    from the units' data, gongkai.portal.views.guide), 依申请公开 tells people how and where to
+    apply with the county's addresses, and 政府信息公开年报 can be narrowed to one year."""
     try:
         node = publications.public_column(code)
     except Column.DoesNotExist as err:
         raise Http404 from err
     parent = node.column.parent
-    context = {
+    context: dict[str, Any] = {
         "heading": node.column.name,
         "node": node,
         "column": node.column,
@@ -145,7 +154,68 @@ def column(request: HttpRequest, code: str) -> HttpResponse:
             reverse("portal:feed_column", args=[code]),
         ),
     }
-    return _listing(request, publications.public_in_column(node), context, total=node.total)
+    items = publications.public_in_column(node)
+    total: int | None = node.total
+    if code == guide.GUIDE_COLUMN:
+        context.update(
+            county_guide_url=reverse("portal:guide"),
+            guide_groups=guide.guide_groups(),
+            directory_url=reverse("portal:unit_directory"),
+        )
+        return _listing(request, items, context, "portal/guide_index.html", total=total)
+    if code == ON_REQUEST_COLUMN:
+        context.update(
+            county_guide=guide.county_guide_summary(),
+            county_guide_url=reverse("portal:guide"),
+            guides_url=reverse("portal:column", args=[guide.GUIDE_COLUMN]),
+        )
+    if code == ANNUAL_COLUMN:
+        years = _report_years(items)
+        year = _chosen_year(request, years)
+        context.update(
+            report_years=years, report_year=year, column_url=reverse("portal:column", args=[code])
+        )
+        if year is not None:
+            items = items.filter(pk__in=_reports_of(year))
+            total = None
+            context["heading"] = _("%(year)s年度政府信息公开工作年度报告") % {"year": year}
+    return _listing(request, items, context, total=total)
+
+
+@dataclass
+class ReportYear:
+    """A year of the 政府信息公开年报 column: how many published reports cover it."""
+
+    year: int
+    count: int
+    url: str
+
+
+def _reports_of(year: int) -> QuerySet[AnnualReport, Any]:
+    """The ids of the items publishing that year's annual reports (a subquery)."""
+    return AnnualReport.objects.filter(year=year, publication__isnull=False).values("publication")
+
+
+def _report_years(items: QuerySet[Publication]) -> list[ReportYear]:
+    """The years the column's published reports cover, newest first, with their counts (a year's
+    report is published the next year, so the year comes from the report, not the date)."""
+    rows = (
+        AnnualReport.objects.filter(publication__in=items.values("pk"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    base = reverse("portal:column", args=[ANNUAL_COLUMN])
+    return [ReportYear(year, n, f"{base}?year={year}") for year, n in rows]
+
+
+def _chosen_year(request: HttpRequest, years: list[ReportYear]) -> int | None:
+    """The year asked for with ?year=, if the column has reports of it; otherwise none (all)."""
+    raw = request.GET.get("year", "")
+    if not raw.isdigit():
+        return None
+    year = int(raw)
+    return year if any(y.year == year for y in years) else None
 
 
 def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
@@ -153,6 +223,7 @@ def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "heading": _("%(unit)s公开的政府信息") % {"unit": unit.name},
         "unit": unit,
+        "guide_url": guide.guide_url(unit),
         "catalog_url": reverse("portal:catalog_unit", args=[unit.code])
         if catalogs.public_catalog_of(unit)
         else "",
@@ -312,6 +383,23 @@ def _metadata(item: Publication) -> list[MetaRow]:
 
 
 DETAIL_TEMPLATE = "portal/publication_detail.html"
+# What the page's bytes depend on beyond its rows: its templates (included ones too, which
+# conditional.release does not follow) and the static files they name (hashed in production).
+DETAIL_TEMPLATES = (
+    DETAIL_TEMPLATE,
+    "base.html",
+    "partials/site_footer.html",
+    "portal/_page_tools.html",
+)
+DETAIL_STATIC = ("gongkai/site.css",)
+
+
+@functools.cache
+def _detail_query() -> QuerySet[Publication]:
+    """The item page's query: the item with what the page shows of other rows (its neighbours,
+    interpretations or policy, and the footer's settings), read in one statement. Built once a
+    process and cloned for each request: building it costs more than running it."""
+    return publications.public_page_query().annotate(site_changed=site.site_settings_changed())
 
 
 def publication(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -322,7 +410,7 @@ def publication(request: HttpRequest, pk: int) -> HttpResponseBase:
     conditional): browsers and proxies keep it and revalidate, and an unchanged page is a 304
     from one query. A correction, withdrawal or (re)publication changes the ETag at once."""
     try:
-        item = publications.public_publication(pk)
+        item = _detail_query().get(pk=pk)
     except Publication.DoesNotExist as err:
         raise Http404 from err
     shared = conditional.shared(request)
@@ -339,6 +427,15 @@ def publication(request: HttpRequest, pk: int) -> HttpResponseBase:
         "withdrawn_on": clock.localdate(item.withdrawn_at) if item.withdrawn_at else None,
         # Not their text (a long document's, kept for the checks and the search).
         "attachments": [] if withdrawn else list(item.attachments.defer("text")),
+        "neighbours": publications.public_neighbours(item),
+        # A policy's interpretations (read only when the page's query found some), and the
+        # published policy an interpretation explains (read with the item).
+        "interpretations": publications.public_interpretations(item)
+        if item.interpretations_marker  # type: ignore[attr-defined]
+        else [],
+        "policy_url": reverse("portal:publication", args=[item.interprets_id])
+        if item.policy_status == PublicationStatus.PUBLISHED  # type: ignore[attr-defined]
+        else "",
     }
     response = render(request, DETAIL_TEMPLATE, context)
     if not shared:
@@ -349,23 +446,41 @@ def publication(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _detail_version(request: HttpRequest, item: Publication) -> tuple[str, dt.datetime]:
     """The detail page's ETag and last change, from the rows it shows: the item (its status,
     and its version, which every change through the services raises), its unit, topic, column
-    and parent column, domain; the large-font mode; the county's name; the templates. Catalog
-    matters are left out: their links lead to the matter's current item whatever changes
-    (catalog_item redirects to the successor), and a filed item's labels are frozen with its
-    approved catalog."""
+    and parent column, domain; what it shows of other items, read in the item's query
+    (public_page_markers: 上一篇/下一篇, a policy's interpretations, an interpretation's
+    policy); the footer's site settings; the large-font mode; the county's name; the templates
+    and the static files they name. Catalog matters are left out: their links lead to the
+    matter's current item whatever changes (catalog_item redirects to the successor), and a
+    filed item's labels are frozen with its approved catalog."""
     shown = [item.updated_at, item.unit.updated_at, item.topic.updated_at, item.column.updated_at]
     if item.column.parent is not None:
         shown.append(item.column.parent.updated_at)
     if item.domain is not None:
         shown.append(item.domain.updated_at)
+    others = [
+        getattr(item, name)
+        for name in (
+            "previous_marker",
+            "next_marker",
+            "interpretations_marker",
+            "policy_status",
+            "policy_title",
+            "policy_changed",
+            "site_changed",
+        )
+    ]
+    changes = ("interpretations_marker", "policy_changed", "site_changed")
+    shown += [getattr(item, name) for name in changes if getattr(item, name) is not None]
     etag = conditional.etag_of(
         item.pk,
         item.status,
         item.version,
         *(moment.isoformat() for moment in shown),
+        *others,
         accessibility(request)["large_font"],
         settings.GONGKAI_COUNTY_NAME,
-        conditional.release(DETAIL_TEMPLATE, "base.html"),
+        conditional.release(*DETAIL_TEMPLATES),
+        *(static(name) for name in DETAIL_STATIC),
     )
     return etag, max(shown)
 

@@ -3,15 +3,15 @@ gongkai.publications.search (docs/adr/0005-chinese-full-text-search.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from gongkai.orgs.models import Unit
-from gongkai.portal.forms import SearchForm
-from gongkai.portal.paging import PAGE_SIZE, Pager, page_number
+from gongkai.portal.forms import FILTERS, SORTS, SearchForm
+from gongkai.portal.paging import MAX_PAGE, PAGE_SIZE, Pager, page_number
 from gongkai.portal.views import units
 from gongkai.publications import search as fulltext
 from gongkai.publications import selectors as publications
@@ -74,10 +74,16 @@ class UnitChoice:
 
 
 def _unit_choice(
-    request: HttpRequest, form: SearchForm, query: str, filters: fulltext.Filters, hits: int
+    request: HttpRequest,
+    form: SearchForm,
+    query: str,
+    filters: fulltext.Filters,
+    hits: int,
+    *,
+    usable: bool,
 ) -> UnitChoice:
     state = units.search_state(request.GET)
-    chosen = form.cleaned_data.get("unit") if form.is_valid() else None
+    chosen = form.cleaned_data.get("unit") if usable else None
     choice = UnitChoice(
         chosen=chosen,
         clear_url=units.search_url(state),
@@ -93,10 +99,48 @@ def _unit_choice(
     return choice
 
 
+def _dated(form: SearchForm, filters: fulltext.Filters) -> fulltext.Filters:
+    """The filters with the range of publication dates, when both ends typed were dates (a
+    wrong one is left out, and the page says so)."""
+    if form.has_error("date_from") or form.has_error("date_to"):
+        return filters
+    data = form.cleaned_data
+    return replace(filters, published_from=data.get("date_from"), published_to=data.get("date_to"))
+
+
+def _sort(form: SearchForm) -> str:
+    chosen = form.cleaned_data.get("sort") if not form.has_error("sort") else ""
+    return chosen if chosen in fulltext.SORTS else fulltext.RELEVANCE
+
+
+@dataclass
+class SortLink:
+    """One order of the results, as a link; ``chosen`` for the order shown."""
+
+    label: str
+    url: str
+    chosen: bool
+
+
+def _sort_links(request: HttpRequest, chosen: str) -> list[SortLink]:
+    """The two orders as links that keep the words and filters (and go back to page 1)."""
+    links = []
+    for key, label in SORTS:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = key
+        if key == fulltext.RELEVANCE:
+            del query["sort"]
+        links.append(SortLink(label=str(label), url=f"?{query.urlencode()}", chosen=key == chosen))
+    return links
+
+
 def search(request: HttpRequest) -> HttpResponse:
-    """Results for ``q`` within the chosen filters, best first, 20 a page; a blank query shows
-    the form only. One- and two-character queries, 文号 and exact phrases all work. The units
-    the results come from are offered as filters (at most ten, whatever the number of units)."""
+    """Results for ``q`` within the chosen filters, best first or newest first, 20 a page; a
+    blank query shows the form only. One- and two-character queries, 文号 and exact phrases all
+    work. The units the results come from are offered as filters (at most ten, whatever the
+    number of units). A wrong date or sort is reported and left out; a page past the end of the
+    results is a 404 that links to the last page."""
     tree = publications.public_column_tree()
     form = SearchForm(
         request.GET or None,
@@ -105,26 +149,41 @@ def search(request: HttpRequest) -> HttpResponse:
         fives=publications.public_five_facets(),
         years=publications.public_year_facets(),
     )
+    usable = form.is_bound and (form.is_valid() or form.tolerable())
     context: dict[str, object] = {"form": form, "searched": False}
-    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    filters = _filters(form, tree) if form.is_valid() else fulltext.Filters()
+    query = form.cleaned_data.get("q", "") if usable else ""
+    filters = _dated(form, _filters(form, tree)) if usable else fulltext.Filters()
+    sort = _sort(form) if usable else fulltext.RELEVANCE
+    context.update(
+        sort=sort,
+        filtering=usable
+        and any(form.cleaned_data.get(name) for name in (*FILTERS, "unit", "date_from", "date_to")),
+        date_errors=[*form.errors.get("date_from", []), *form.errors.get("date_to", [])],
+    )
     hits = 0
+    status = 200
     if query:
         number = page_number(request.GET)
+        # Past the last page any list can have, only the count is wanted (for the link back).
+        within = number <= MAX_PAGE
         page = fulltext.search(
             query,
             publications.public_publications(),
-            offset=(number - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE if within else 0,
+            limit=PAGE_SIZE if within else 0,
             filters=filters,
+            sort=sort,
         )
         hits = page.total + (1 if page.capped else 0)
         pager = Pager(number=number, total=page.total, query=request.GET, capped=page.capped)
+        if pager.past_end:
+            status = 404
         context.update(
             searched=True,
             query=query,
             total=pager.shown_total,
             pager=pager,
+            sort_links=_sort_links(request, sort),
             hits=[
                 Hit(
                     publication=item,
@@ -135,5 +194,5 @@ def search(request: HttpRequest) -> HttpResponse:
                 for item in page.items
             ],
         )
-    context["unit_choice"] = _unit_choice(request, form, query, filters, hits)
-    return render(request, "portal/search.html", context)
+    context["unit_choice"] = _unit_choice(request, form, query, filters, hits, usable=usable)
+    return render(request, "portal/search.html", context, status=status)

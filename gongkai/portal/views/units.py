@@ -31,7 +31,7 @@ LEVEL_LABELS = {
     "village": gettext_lazy("村（居）"),
 }
 # What of a search the unit directory carries while a unit is being chosen for it.
-SEARCH_KEYS = ("q", "domain", "column", "five", "year")
+SEARCH_KEYS = ("q", "domain", "column", "five", "year", "sort", "date_from", "date_to")
 MAX_SEARCH_STATE = 500
 
 
