@@ -52,7 +52,7 @@ class Pager:
     capped: bool = False
 
     @classmethod
-    def clamped(
+    def checked(
         cls, query: QueryDict, total: int, per_page: int = PAGE_SIZE, *, capped: bool = False
     ) -> Pager:
         """A pager for a list whose total is known. A page past the end raises PageOutOfRange:

@@ -62,7 +62,7 @@ def error_reports(request: HttpRequest) -> HttpResponse:
     status = chosen or ReportStatus.PENDING
     reports = selectors.error_reports(user, status="" if status == "all" else status)
     total = counts[status] if status in counts else sum(counts.values())
-    pager = Pager.clamped(request.GET, total, QUEUE_PAGE_SIZE)
+    pager = Pager.checked(request.GET, total, QUEUE_PAGE_SIZE)
     context = {
         "reports": list(reports[pager.offset : pager.end]),
         "counts": counts,

@@ -248,7 +248,7 @@ def _unit_listing(
     pager: Pager | None = None
     if level or name or parent is not None:
         total = by_level[level] if level else sum(by_level.values())
-        pager = Pager.clamped(request.GET, total, PAGE_SIZE)
+        pager = Pager.checked(request.GET, total, PAGE_SIZE)
         listed = scope.filter(unit__kind__in=UNIT_LEVELS[level]) if level else scope
         found = list(listed[pager.offset : pager.end])
     else:
@@ -364,7 +364,7 @@ def catalog_item(request: HttpRequest, pk: int) -> HttpResponse:
         (label, getattr(item, field)) for field, label in OPTIONAL_ELEMENTS if getattr(item, field)
     ]
     filed = publications.public_filed_under(item)
-    pager = Pager.clamped(request.GET, filed.count())
+    pager = Pager.checked(request.GET, filed.count())
     context = {
         "item": item,
         "catalog": item.catalog,

@@ -77,7 +77,7 @@ def _listing(
     capped = False
     if total is None:
         total, capped = bounded_count(items)
-    pager = Pager.clamped(request.GET, total, capped=capped)
+    pager = Pager.checked(request.GET, total, capped=capped)
     context = {"pager": pager, "publications": page_of(items, pager.offset, pager.end), **context}
     return render(request, template, context)
 
@@ -513,7 +513,7 @@ def normative(request: HttpRequest) -> HttpResponse:
     # The ids in order first, then the page's rows: with a LIMIT SQLite's planner walks a
     # column index over every item instead of the library's index (2 s at a million items).
     ordered = list(publications.public_normative_library(chosen).values_list("pk", flat=True))
-    pager = Pager.clamped(request.GET, len(ordered), NORMATIVE_PAGE_SIZE)
+    pager = Pager.checked(request.GET, len(ordered), NORMATIVE_PAGE_SIZE)
     page_ids = ordered[pager.offset : pager.offset + pager.per_page]
     found = publications.public_publications().select_related("unit").in_bulk(page_ids)
     documents = [found[pk] for pk in page_ids if pk in found]

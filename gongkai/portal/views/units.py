@@ -135,11 +135,7 @@ def unit_directory(request: HttpRequest) -> HttpResponse:
     entries, total = publications.public_unit_directory(
         parent=parent, level=level, name=name, offset=wanted, limit=PAGE_SIZE
     )
-    pager = Pager.clamped(request.GET, total, PAGE_SIZE)
-    if pager.offset != wanted:  # past the end: the last page
-        entries, total = publications.public_unit_directory(
-            parent=parent, level=level, name=name, offset=pager.offset, limit=PAGE_SIZE
-        )
+    pager = Pager.checked(request.GET, total, PAGE_SIZE)  # past the end: 没有这一页
     context = {
         "form": form,
         "name": name,
