@@ -159,6 +159,9 @@ def site(browser_ready: None, test_database: None, django_db_blocker: Any) -> It
     django_db_blocker.unblock()
     server: LiveServerThread | None = None
     try:
+        # A transactional test earlier in the run flushes the database after itself, rows of
+        # data migrations included: put them back (get_or_create) before the demo needs them.
+        restore_reference_data()
         call_command("demo", stdout=StringIO())
         rows = _representative_rows()
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override={})
