@@ -12,10 +12,14 @@ def main() -> None:
     django.setup()
     from bench import (
         annual_report,
+        attachments,
+        audit_verify,
+        backup,
         catalog_excel,
         clock_bench,
         dashboard,
         ledger,
+        letter_render,
         monitoring,
         monthly_report,
         portal,
@@ -28,10 +32,14 @@ def main() -> None:
     )
 
     annual_report.main()
+    attachments.main()
+    audit_verify.main()  # 1,000,000 audit entries, a few minutes to fill
+    backup.main()
     catalog_excel.main()
     clock_bench.main()
     dashboard.main()
     ledger.main()
+    letter_render.main()
     monitoring.main()
     monthly_report.main()
     publications_import.main()

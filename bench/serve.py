@@ -80,6 +80,8 @@ def bench_env() -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         GONGKAI_VAR_DIR=str(folder),
         SECURE_COOKIES="0",
+        # Loopback without the proxy: plain http, not redirected to https.
+        SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="WARNING",
         # A settings module of your own (one that imports config.settings, as docs/deploy
         # describes for object storage or a cache server) to measure a variant.

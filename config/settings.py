@@ -37,19 +37,47 @@ if GONGKAI_ENV not in {"development", "test", "production"}:
     )
 
 DEBUG = _env_bool("DEBUG", GONGKAI_ENV == "development")
-SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or DEFAULT_SECRET_KEY
+# Old keys, newest first, still accepted for signatures made before a rotation (applicants' query
+# codes, sessions): rotate by moving the old SECRET_KEY here (docs/deploy/README.md).
+SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS", "")
 
-if GONGKAI_ENV == "production":
-    if DEBUG:
-        raise ImproperlyConfigured("Refusing to start: DEBUG must be off in production")
-    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured(
-            "Refusing to start: set SECRET_KEY to a private random value of 32+ characters"
-        )
+
+def _weak_key(key: str) -> bool:
+    # Django's own deployment check (security.W009): 50+ characters, 5+ different ones.
+    return key == DEFAULT_SECRET_KEY or len(key) < 50 or len(set(key)) < 5
+
 
 ALLOWED_HOSTS = _env_list(
     "ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if GONGKAI_ENV != "production" else ""
 )
+
+# Production refuses to start without its own key and host names, each with one line saying
+# which variable to set (English for the log, Chinese for the county's administrator).
+if GONGKAI_ENV == "production":
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "Refusing to start: DEBUG must be off in production (set DEBUG=0) / "
+            "生产环境不能打开调试模式，请设置 DEBUG=0"
+        )
+    if _weak_key(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "Refusing to start: set SECRET_KEY to a private random value of 50+ characters, "
+            'e.g. python3 -c "import secrets; print(secrets.token_urlsafe(48))" / '
+            "请把环境变量 SECRET_KEY 设为至少 50 个字符的随机串"
+        )
+    if any(_weak_key(key) for key in SECRET_KEY_FALLBACKS):
+        raise ImproperlyConfigured(
+            "Refusing to start: every key in SECRET_KEY_FALLBACKS must be a former SECRET_KEY "
+            "of 50+ random characters / SECRET_KEY_FALLBACKS 里只能放以前用过的 SECRET_KEY"
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "Refusing to start: set ALLOWED_HOSTS to the site's host names, comma-separated "
+            "(e.g. ALLOWED_HOSTS=gongkai.example.gov.cn) / "
+            "请把环境变量 ALLOWED_HOSTS 设为网站的域名，多个用英文逗号分隔"
+        )
+
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "")
 
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", str(BASE_DIR / "var")))
@@ -62,6 +90,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Optional 6-digit codes for office accounts (gongkai.orgs.two_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "gongkai.core",
     "gongkai.orgs",
     "gongkai.catalog",
@@ -85,7 +116,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the office reset a password, only the password change page works (issue 12).
+    "gongkai.orgs.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (issue 12).
+    "gongkai.core.csp.ContentSecurityPolicyMiddleware",
     # A list's page past its end: 没有这一页, with a link to the last page (issue 11).
     "gongkai.portal.middleware.PageOutOfRangeMiddleware",
 ]
@@ -183,6 +218,16 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads: an Excel catalog of a few thousand rows is a few MB; refuse anything far larger.
 GONGKAI_MAX_UPLOAD_BYTES = int(os.environ.get("GONGKAI_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# What an uploaded Office file or an old site's .zip may unpack to, and the cells a workbook may
+# hold: checked from the zip's directory before anything is inflated (gongkai.core.zipguard,
+# docs/adr/0016; our export of the 3,199-item demo unpacks to 9.3 MB).
+GONGKAI_MAX_UNPACKED_BYTES = int(
+    os.environ.get("GONGKAI_MAX_UNPACKED_BYTES", str(64 * 1024 * 1024))
+)
+GONGKAI_MAX_ARCHIVE_UNPACKED_BYTES = int(
+    os.environ.get("GONGKAI_MAX_ARCHIVE_UNPACKED_BYTES", str(512 * 1024 * 1024))
+)
+GONGKAI_MAX_WORKBOOK_CELLS = int(os.environ.get("GONGKAI_MAX_WORKBOOK_CELLS", "1000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -252,6 +297,24 @@ DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_EMAIL_FROM", "gongkai@localhost").s
 # Sessions live in the database (Django's default engine, named here so nobody has to look it
 # up): any web process behind the proxy can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Accounts and access (issue 12): sessions, authenticator codes, throttles, proxies ---
+# A staff session lasts a working day at most and ends when the browser closes, so a shared
+# office computer left on is not left signed in; the public's session (the application receipt,
+# shown once right after submitting) works the same way.
+SESSION_COOKIE_AGE = 9 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The name an authenticator app shows for the account (gongkai.orgs.two_factor).
+OTP_TOTP_ISSUER = f"{GONGKAI_COUNTY_NAME}政务公开"
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): the client
+# address the throttles count (gongkai.orgs.throttle.client_address). Any other sender's header
+# is ignored, since a client could write anything there. The default is nginx on this machine.
+GONGKAI_TRUSTED_PROXIES = _env_list("GONGKAI_TRUSTED_PROXIES", "127.0.0.1,::1")
+# Per-scope limits replacing the rules' own numbers (scope: limit), e.g. {"track.address": 100}.
+# The rules and why they have their numbers: gongkai.orgs.logins, gongkai.applications.views.
+# public. Tests that post many times raise a limit here rather than weakening the rule.
+GONGKAI_THROTTLE_LIMITS: dict[str, int] = {}
+# --- end of accounts and access ---
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -260,14 +323,65 @@ SECURE_REFERRER_POLICY = "same-origin"
 if GONGKAI_ENV == "production":
     SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+    # The proxy terminates HTTPS and says so in X-Forwarded-Proto (docs/deploy/nginx.conf); it
+    # must overwrite a value the client sent, or anyone could claim https.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain-http requests are redirected to https, except /healthz: the proxy's and the
+    # monitor's health checks may come over http on the local network.
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HSTS: browsers that saw the site over https refuse http to it for a year (the default;
+    # start lower, e.g. 3600, while trying https out). Preloading is a commitment the county
+    # makes by submitting the domain, so it is off unless asked for.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000") or 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+    # Deliberate choices, not oversights, so `gongkai check --deploy` stays quiet about them.
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+        *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    ]
 
-LOGGING = {
+# Content-Security-Policy (gongkai.core.csp): scripts and styles from the site itself only, no
+# inline script, no framing; in every mode, so the browser tests see what production sends.
+# Report-only sends the policy without enforcing it, to try a change out on a live site.
+GONGKAI_CSP_REPORT_ONLY = _env_bool("GONGKAI_CSP_REPORT_ONLY", False)
+
+# Logs go to stderr (the service manager keeps them: journalctl -u gongkai) and, with
+# GONGKAI_LOG_FILE, to that file as well (reopened when logrotate moves it). A request that ends
+# in a server error is logged by django.request with its traceback; 404s are not logged.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+GONGKAI_LOG_FILE = os.environ.get("GONGKAI_LOG_FILE", "").strip()
+_LOG_HANDLERS = ["console", *(["file"] if GONGKAI_LOG_FILE else [])]
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "stream": "ext://sys.stderr",
+        },
+        **(
+            {
+                "file": {
+                    "class": "logging.handlers.WatchedFileHandler",
+                    "formatter": "plain",
+                    "filename": GONGKAI_LOG_FILE,
+                    "encoding": "utf-8",
+                }
+            }
+            if GONGKAI_LOG_FILE
+            else {}
+        ),
+    },
     "loggers": {
-        "gongkai": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "gongkai": {"handlers": _LOG_HANDLERS, "level": LOG_LEVEL},
+        # Server errors (with traceback) and refused requests: DisallowedHost, CSRF failures.
+        "django.request": {"handlers": _LOG_HANDLERS, "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": _LOG_HANDLERS, "level": "WARNING", "propagate": False},
     },
 }

@@ -2,10 +2,11 @@
 and /healthz for the proxy's health checks."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gongkai.core.health import healthz
+from gongkai.orgs import account_pages
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,11 +20,11 @@ urlpatterns = [
     path("staff/site/", include("gongkai.portal.staff_urls")),
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Login (lockout, authenticator codes), password change and the office's account page.
+    path("accounts/", include("gongkai.orgs.account_urls")),
+    # The admin logs in and changes passwords through ours, so the lockout, the code and the
+    # audit log cover it too.
+    path("admin/login/", account_pages.admin_login),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
 ]

@@ -4,14 +4,36 @@ and staff in each role."""
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 import pytest
 from django.apps import apps
+from hypothesis import HealthCheck, settings
 
 from gongkai.catalog.models import Domain
 from gongkai.orgs.models import Role, Unit, UnitKind, User
 from tests.factories import DomainFactory, MembershipFactory, UnitFactory, UserFactory
+
+# Property-based tests (tests/fuzz/ and the API fuzzing): "ci" keeps `make test` deterministic
+# and short; HYPOTHESIS_PROFILE=deep runs many more examples locally (README, "Fuzzing").
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=50,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "deep",
+    max_examples=2000,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 _STANDARD_DATA = importlib.import_module(
     "gongkai.publications.migrations.0002_standard_topics_and_columns"
@@ -117,6 +139,8 @@ def fresh_search_index(request: pytest.FixtureRequest) -> None:
         return  # the demo package loads its county (and index) once for all its tests
     from gongkai.publications import search
 
+    _ensure_reference_data(request)
+
     if _transactional(request):
         # Not through the transactional_db fixture: requesting it here would set it up before
         # the test's own fixtures (tests/core's ``committed`` must be set up before it, to put
@@ -134,3 +158,16 @@ def _transactional(request: pytest.FixtureRequest) -> bool:
     return bool(marker and marker.kwargs.get("transaction")) or (
         "transactional_db" in request.fixturenames
     )
+
+
+def _ensure_reference_data(request: pytest.FixtureRequest) -> None:
+    """Put the data migrations' rows back, committed, when an earlier transactional test's flush
+    removed them: otherwise whether a test finds the standard columns depends on which tests ran
+    before it (the flush empties every table, and the rows are made by migrations, not fixtures).
+    One query when they are there."""
+    from gongkai.publications.models import Column
+
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if not Column.objects.exists():
+            restore_reference_data()

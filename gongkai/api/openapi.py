@@ -200,10 +200,13 @@ SCHEMAS: dict[str, JSON] = {
 
 
 def _query(name: str, description: str, schema: JSON | None = None) -> JSON:
+    # Every query parameter is optional and an empty value means "not given" (a form's blank
+    # field), which the document must say for clients and schemathesis to expect a 200.
     return {
         "name": name,
         "in": "query",
         "required": False,
+        "allowEmptyValue": True,
         "description": description,
         "schema": schema or {"type": "string"},
     }
@@ -223,8 +226,8 @@ PAGING = [
     _query("page", "页码，从 1 开始", {"type": "integer", "minimum": 1, "default": 1}),
     _query(
         "page_size",
-        "每页条数，最多 100",
-        {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+        "每页条数，默认 20；超过 100 的按 100 计",
+        {"type": "integer", "minimum": 1, "default": 20},
     ),
 ]
 
@@ -263,6 +266,7 @@ def document() -> JSON:
                 "只读接口，提供已主动公开的政府信息、各单位现行公开目录和单位名录。"
                 "无需账号，仅支持 GET；返回 JSON（UTF-8）。列表统一分页："
                 "count（总数）、next、previous（相邻页的完整地址）、results（本页数据）。"
+                "查询参数留空与不传相同。/api/ 下不存在的地址返回 404 和 JSON 错误说明。"
             ),
         },
         "paths": {
@@ -277,11 +281,15 @@ def document() -> JSON:
                     _query("domain", "公开领域代码"),
                     _query("column", "栏目代码（含下级栏目）"),
                     _query("five", "五公开类别", {"type": "string", "enum": FiveClass.values}),
-                    _query("year", "发布年份，如 2024", {"type": "integer"}),
+                    _query(
+                        "year",
+                        "发布年份（四位数字），如 2024",
+                        {"type": "integer", "minimum": 1000, "maximum": 9999},
+                    ),
                     _query(
                         "catalog_item",
                         "目录事项编号：该事项（含历年目录中同一事项）下的信息",
-                        {"type": "integer"},
+                        {"type": "integer", "minimum": 1},
                     ),
                 ],
                 "PublicationPage",

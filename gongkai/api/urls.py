@@ -1,6 +1,6 @@
 """The read API, mounted at /api/ under the namespace "api"."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from gongkai.api import views
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("units/", views.unit_list, name="units"),
     path("openapi.json", views.openapi_document, name="openapi"),
     path("docs", views.docs, name="docs"),
+    # Any other address ending in "/" (publications/abc/, catalogs/a/b/) answers a JSON 404 like
+    # the API's own, not the site's HTML page. Addresses without the slash are left to
+    # APPEND_SLASH, which redirects /api/units to /api/units/.
+    re_path(r"^[\s\S]+/$", views.not_found, name="not_found"),
 ]

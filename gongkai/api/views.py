@@ -8,6 +8,7 @@ gongkai/api/openapi.py, served at /api/openapi.json and rendered at /api/docs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from gongkai.api import openapi
@@ -29,6 +31,11 @@ from gongkai.publications.models import Column, FiveClass, Publication
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Pages past this are answered 404 before any query: no list holds 100 million items, and an
+# offset past 2**63 makes SQLite fail ("datatype mismatch").
+MAX_PAGE = 1_000_000
+MAX_DIGITS = 9
+MAX_ID_DIGITS = 18  # a 64-bit primary key has at most 19 digits
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
@@ -48,7 +55,12 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
 
 
 def endpoint(view: View) -> View:
-    """GET (and HEAD) only; BadRequest and NotFound become JSON errors."""
+    """GET (and HEAD) only; BadRequest and NotFound become JSON errors.
+
+    Exempt from the CSRF check: the API changes nothing and reads no cookie, and without the
+    exemption any other method got the CSRF middleware's 403 page instead of 405 (schemathesis,
+    tests/api/test_fuzz.py).
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -59,16 +71,41 @@ def endpoint(view: View) -> View:
         except NotFound as err:
             return _json({"detail": str(err) or "未找到。"}, status=404)
 
-    return require_safe(wrapper)  # type: ignore[return-value]
+    return csrf_exempt(require_safe(wrapper))  # type: ignore[return-value]
+
+
+# A whole number as a query string writes it: ASCII digits (str.isdigit() also admits ² and other
+# digits that int() refuses: a 500 found by tests/api/test_fuzz.py), optionally ``.0`` (JSON
+# Schema counts 3.0 as an integer, and some clients write integers that way).
+_WHOLE = re.compile(r"([0-9]+)(?:\.0*)?")
+
+
+def _whole_number(raw: str, *, digits: int = MAX_DIGITS) -> int | None:
+    """The whole number ``raw`` writes, or None; one of more than ``digits`` significant digits
+    counts as ``10 ** digits`` (past every page, never a value the database cannot take)."""
+    match = _WHOLE.fullmatch(raw)
+    if match is None:
+        return None
+    significant = match[1].lstrip("0") or "0"
+    return int(significant) if len(significant) <= digits else 10**digits
 
 
 def _positive(request: HttpRequest, name: str, default: int) -> int:
+    """A positive integer parameter (see _whole_number); empty means ``default``."""
     raw = request.GET.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    value = _whole_number(raw)
+    if value is None or value < 1:
         raise BadRequest(f"参数 {name} 应为正整数。")
-    return int(raw)
+    return value
+
+
+def _year(raw: str) -> int:
+    value = _whole_number(raw)
+    if value is None or not 1000 <= value <= 9999:
+        raise BadRequest("参数 year 应为四位年份，如 2024。")
+    return value
 
 
 @dataclass
@@ -78,8 +115,11 @@ class Paging:
 
     @classmethod
     def of(cls, request: HttpRequest) -> Paging:
+        page = _positive(request, "page", 1)
+        if page > MAX_PAGE:
+            raise NotFound("没有这一页。")
         return cls(
-            page=_positive(request, "page", 1),
+            page=page,
             size=min(_positive(request, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE),
         )
 
@@ -122,21 +162,20 @@ def _filtered(request: HttpRequest) -> QuerySet[Publication]:
                 publications.in_column(publications.public_column(params["column"]))
             )
         except Column.DoesNotExist:
-            return scope.none()
+            scope = scope.none()  # and go on: the other parameters are still checked
     if params.get("five"):
         if params["five"] not in FiveClass.values:
             raise BadRequest(f"参数 five 应为以下之一：{'、'.join(FiveClass.values)}。")
         scope = scope.filter(five_class=params["five"])
     if params.get("year"):
-        raw = params["year"]
-        if not (raw.isdigit() and len(raw) == 4):
-            raise BadRequest("参数 year 应为四位年份，如 2024。")
-        scope = scope.filter(published_at__year=int(raw))
+        scope = scope.filter(published_at__year=_year(params["year"]))
     if params.get("catalog_item"):
-        raw = params["catalog_item"]
-        if not raw.isdigit():
-            raise BadRequest("参数 catalog_item 应为目录事项编号（整数）。")
-        matter = catalogs.public_items().filter(pk=int(raw)).first()
+        item = _whole_number(params["catalog_item"], digits=MAX_ID_DIGITS)
+        if item is None or item < 1:
+            raise BadRequest("参数 catalog_item 应为目录事项编号（正整数）。")
+        if item >= 10**MAX_ID_DIGITS:
+            return scope.none()  # no such item, and too long for the database's integers
+        matter = catalogs.public_items().filter(pk=item).first()
         if matter is None:
             return scope.none()
         scope = scope.filter(pk__in=publications.public_filed_under(matter).values("pk"))
@@ -162,7 +201,7 @@ def _search(
         domain_code=params.get("domain", ""),
         column_ids=column_ids,
         five_class=params.get("five", ""),
-        year=int(params["year"]) if params.get("year") else None,
+        year=_year(params["year"]) if params.get("year") else None,
     )
     return fulltext.search(
         query,
@@ -273,10 +312,17 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @endpoint
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /api/: the API's JSON 404, not the site's HTML page."""
+    raise NotFound("没有这个接口地址，请查看 /api/docs。")
+
+
+@endpoint
 def openapi_document(request: HttpRequest) -> HttpResponse:
     return _json(openapi.document())
 
 
+@csrf_exempt
 @require_safe
 def docs(request: HttpRequest) -> HttpResponse:
     """The API's documentation as a plain page, rendered from the OpenAPI document itself."""

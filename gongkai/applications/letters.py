@@ -13,8 +13,10 @@ first). Dates are written the Chinese way (2024年10月8日), and a period that 
 is printed as the rule and, once the receipt is known, as the date the services computed. A
 template is rendered in Jinja's sandbox with every field required (StrictUndefined): an office
 template is data uploaded through the web, and a misspelt field must be refused at upload rather
-than leave a blank in a letter. Generated letters are kept as issued (Letter rows are never
-replaced).
+than leave a blank in a letter. An office template also runs within limits of time, memory and
+output (gongkai.applications.letter_sandbox: a forked child with its own memory limit and
+timeout), at upload and at every letter, and one over them is refused with 模板运行超出限制.
+Generated letters are kept as issued (Letter rows are never replaced).
 
 ``actor=None`` is the server's command line (docs/adr/0003-command-line-actor.md).
 """
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, replace
@@ -38,9 +41,14 @@ from django.db import transaction
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from gongkai.applications import outcomes, services
+from gongkai.applications.letter_sandbox import (
+    LimitedEnvironment,
+    LimitExceeded,
+    RenderFailed,
+    render_isolated,
+)
 from gongkai.applications.models import (
     ApplicantType,
     Application,
@@ -61,6 +69,7 @@ from gongkai.orgs import permissions
 from gongkai.orgs.models import UnitKind, User
 
 Actor = User | None
+logger = logging.getLogger(__name__)
 
 TEMPLATE_PACKAGE = "gongkai.applications.letter_templates"
 # A .docx is a zip; refuse one that would unpack to more than this (a template is a few pages).
@@ -614,19 +623,48 @@ def sample_letter_context(kind: str) -> dict[str, Any]:
 # ------------------------------------------------------------------------------- rendering
 
 
-def _render(template: bytes, context: dict[str, Any]) -> bytes:
-    """Fill a template in Jinja's sandbox with HTML/XML escaping (so "<" or "&" in a description
-    cannot break the document) and every field required."""
-    environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+def _render_here(template: bytes, context: dict[str, Any]) -> bytes:
+    environment = LimitedEnvironment(autoescape=True, undefined=StrictUndefined)
     document = DocxTemplate(io.BytesIO(template))
-    document.render(context, jinja_env=environment)
+    try:
+        document.render(context, jinja_env=environment)
+    except RecursionError as exc:
+        # A macro calling itself: Python's own depth limit stops it, a limit like the others.
+        raise LimitExceeded("嵌套或递归过深", "recursion depth exceeded") from exc
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
+def _render(template: bytes, context: dict[str, Any], *, isolated: bool) -> bytes:
+    """Fill a template in Jinja's sandbox with HTML/XML escaping (so "<" or "&" in a description
+    cannot break the document) and every field required, within the limits of
+    gongkai.applications.letter_sandbox. An office template (``isolated``) renders in a child
+    process with its own memory limit and timeout; a built-in one, which we wrote, renders here.
+    Raises LimitExceeded when a limit is hit, else Jinja's (or the child's RenderFailed) error."""
+    if not isolated:
+        return _render_here(template, context)
+    return render_isolated(lambda: _render_here(template, context), describe=_problem)
+
+
+def _try_samples(template: bytes, contexts: list[dict[str, Any]]) -> None:
+    """Render ``template`` with each context in turn, all in one child process (one fork for
+    the two dozen samples of an upload), stopping at the first that fails."""
+
+    def render_all() -> bytes:
+        for context in contexts:
+            _render_here(template, context)
+        return b""
+
+    render_isolated(render_all, describe=_problem)
+
+
 def _problem(exc: Exception) -> str:
     """Say in Chinese what is wrong with a template, quoting Jinja's own message."""
+    if isinstance(exc, LimitExceeded):
+        return f"模板运行超出限制：{exc.reason}"
+    if isinstance(exc, RenderFailed):
+        return exc.problem
     if isinstance(exc, UndefinedError):
         found = re.search(r"'([^']+)' is undefined", str(exc))
         if found:
@@ -640,6 +678,8 @@ def _problem(exc: Exception) -> str:
         return f"模板的占位符或条件写法有误（{exc.message}）{where}"
     if isinstance(exc, TemplateError):
         return f"模板有误（{exc}）"
+    if isinstance(exc, ArithmeticError | TypeError):
+        return f"模板中的表达式无法计算（{type(exc).__name__}: {exc}）"
     return "文件无法作为Word模板读取"
 
 
@@ -748,7 +788,6 @@ def _step_day(application: Application, kind: str) -> dt.date | None:
     return event.on if event else None
 
 
-@transaction.atomic
 def letter_generate(
     *, actor: Actor, application: Application, kind: str, on: dt.date | None = None
 ) -> Letter:
@@ -784,29 +823,41 @@ def letter_generate(
         context["contact_person"] = str(actor)
     custom = LetterTemplate.objects.filter(kind=kind).first()
     if custom is None:
-        data = _render(builtin_template_bytes(kind), context)
+        data = _render(builtin_template_bytes(kind), context, isolated=False)
     else:
         try:
-            data = _render(_stored_bytes(custom), context)
+            data = _render(_stored_bytes(custom), context, isolated=True)
         except ValidationFailed:
             raise
         except Exception as exc:
+            name = f"县政务公开办上传的《{custom.get_kind_display()}》模板"
+            if isinstance(exc, LimitExceeded):
+                logger.warning("letter template %s over its limits: %s", kind, exc.log)
             raise ValidationFailed(
-                f"县政务公开办上传的《{custom.get_kind_display()}》模板无法生成文书：{_problem(exc)}。"
+                f"{name}运行超出限制：{exc.reason}。请公开办修改模板后重新上传，或恢复为内置模板。"
+                if isinstance(exc, LimitExceeded)
+                else f"{name}无法生成文书：{_problem(exc)}。"
                 "请公开办修改模板后重新上传，或恢复为内置模板。",
                 log=f"letter template {kind} failed: {exc!r}",
             ) from exc
-    letter = Letter(application=application, kind=kind, issued_on=day, actor=actor)
-    letter.file.save(f"{application.tracking_no}-{kind}.docx", ContentFile(data), save=False)
-    letter.save()
-    audit(
-        actor=actor,
-        action="application.letter",
-        target=application,
-        unit_code=application.unit.code,
-        summary=f"{application.tracking_no} 生成{LetterKind(kind).label}",
-        data={"letter": letter.pk, "kind": kind, "template": "office" if custom else "builtin"},
-    )
+    # Rendered above, outside any transaction (an office template may take seconds, and SQLite's
+    # IMMEDIATE transactions would hold every other writer meanwhile); written briefly here.
+    with transaction.atomic():
+        letter = Letter(application=application, kind=kind, issued_on=day, actor=actor)
+        letter.file.save(f"{application.tracking_no}-{kind}.docx", ContentFile(data), save=False)
+        letter.save()
+        audit(
+            actor=actor,
+            action="application.letter",
+            target=application,
+            unit_code=application.unit.code,
+            summary=f"{application.tracking_no} 生成{LetterKind(kind).label}",
+            data={
+                "letter": letter.pk,
+                "kind": kind,
+                "template": "office" if custom else "builtin",
+            },
+        )
     return letter
 
 
@@ -849,7 +900,6 @@ def _delete_later(storage: Storage, name: str) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
 def letter_template_upload(
     *, actor: Actor, kind: str, data: bytes, note: str = ""
 ) -> LetterTemplate:
@@ -865,30 +915,37 @@ def letter_template_upload(
     _may_manage(actor)
     _check_kind(kind)
     _check_docx(data)
-    for facts, on in _sample_facts(kind):
-        try:
-            _render(data, _context(facts, kind=kind, on=on))
-        except Exception as exc:
-            raise ValidationFailed(
-                f"模板无法使用：{_problem(exc)}。请修改后重新上传；在此之前继续使用现有模板。",
-                log=f"letter template {kind} refused: {exc!r}",
-            ) from exc
-    template = LetterTemplate.objects.select_for_update().filter(kind=kind).first()
-    old = template.file.name if template is not None else ""
-    if template is None:
-        template = LetterTemplate(kind=kind)
-    template.note = note.strip()[:200]
-    template.file.save(f"{kind}.docx", ContentFile(data), save=False)
-    template.save()
-    if old and old != template.file.name:
-        _delete_later(template.file.storage, old)
-    audit(
-        actor=actor,
-        action="letter_template.upload",
-        target=template,
-        summary=f"上传《{LetterKind(kind).label}》模板" + (f"：{template.note}" if note else ""),
-        data={"kind": kind, "bytes": len(data)},
-    )
+    try:
+        _try_samples(data, [_context(facts, kind=kind, on=on) for facts, on in _sample_facts(kind)])
+    except Exception as exc:
+        if isinstance(exc, LimitExceeded):
+            logger.warning("letter template %s refused at upload: %s", kind, exc.log)
+        problem = _problem(exc)
+        raise ValidationFailed(
+            f"{problem}。请修改后重新上传；在此之前继续使用现有模板。"
+            if isinstance(exc, LimitExceeded)
+            else f"模板无法使用：{problem}。请修改后重新上传；在此之前继续使用现有模板。",
+            log=f"letter template {kind} refused: {exc!r}",
+        ) from exc
+    # Tried above, outside any transaction; the write is brief.
+    with transaction.atomic():
+        template = LetterTemplate.objects.select_for_update().filter(kind=kind).first()
+        old = template.file.name if template is not None else ""
+        if template is None:
+            template = LetterTemplate(kind=kind)
+        template.note = note.strip()[:200]
+        template.file.save(f"{kind}.docx", ContentFile(data), save=False)
+        template.save()
+        if old and old != template.file.name:
+            _delete_later(template.file.storage, old)
+        audit(
+            actor=actor,
+            action="letter_template.upload",
+            target=template,
+            summary=f"上传《{LetterKind(kind).label}》模板"
+            + (f"：{template.note}" if note else ""),
+            data={"kind": kind, "bytes": len(data)},
+        )
     return template
 
 

@@ -40,15 +40,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from typing import Any
-from xml.etree import ElementTree
 
 from django.db import transaction
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from gongkai.applications import outcomes, selectors, services
 from gongkai.applications.models import (
@@ -61,9 +58,9 @@ from gongkai.applications.models import (
     Stage,
     TrackingSequence,
 )
-from gongkai.catalog.excel import MAX_UNPACKED_BYTES, CellProblem, WorkbookRejected
+from gongkai.catalog.excel import CellProblem, WorkbookRejected
 from gongkai.clock import TableCalendar
-from gongkai.core import bulk, clock
+from gongkai.core import bulk, clock, zipguard
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Role, Unit, User
 from gongkai.workdays.selectors import calendar
@@ -222,33 +219,37 @@ def _open(data: bytes) -> list[_Sheet]:
                 "",
                 0,
                 "",
-                "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx格式后重新导入。",
+                "文件不是有效的Excel工作簿（.xlsx）或已损坏，请用Excel另存为.xlsx格式后重新导入。",
             )
         ]
     )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise WorkbookRejected(
-                [CellProblem("", 0, "", "Excel文件解压后过大，请拆分后分别导入。")]
-            )
+        zipguard.check_office_file(data, what="Excel文件")
+    except zipguard.UnsafeArchive as exc:
+        if exc.code == "bad_zip":
+            raise not_a_workbook from exc
+        raise WorkbookRejected([CellProblem("", 0, "", exc.message)]) from exc
+    try:
         book = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
         try:
-            return [
-                _Sheet(sheet.title, [tuple(cells) for cells in sheet.iter_rows(values_only=True)])
-                for sheet in book.worksheets
-            ]
+            sheets = []
+            budget = zipguard.CellBudget()
+            for sheet in book.worksheets:
+                # A stored dimension of A1:XFD1048576 (a few bytes in the file) would pad every
+                # row to 16,384 cells (128 KB a row; issue 12); read what the sheet holds.
+                sheet.reset_dimensions()
+                sheets.append(
+                    _Sheet(
+                        sheet.title,
+                        [tuple(cells) for cells in budget.rows(sheet.iter_rows(values_only=True))],
+                    )
+                )
+            return sheets
         finally:
             book.close()
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        ValueError,
-        OSError,
-        ElementTree.ParseError,
-    ) as exc:
+    except zipguard.UnsafeArchive as exc:
+        raise WorkbookRejected([CellProblem("", 0, "", exc.message)]) from exc
+    except zipguard.BROKEN_FILE_ERRORS as exc:
         raise not_a_workbook from exc
 
 

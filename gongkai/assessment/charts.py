@@ -74,7 +74,7 @@ def _open_svg(chart_id: str, title: str, desc: str, height: float) -> str:
     cid = escape(chart_id)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height:.0f}" width="100%" style="max-width:{WIDTH}px;height:auto" '
+        f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
         f'preserveAspectRatio="xMinYMin meet" aria-labelledby="{cid}-title {cid}-desc" '
         f'aria-label="{escape(title)}">'
         f'<title id="{cid}-title">{escape(title)}</title>'

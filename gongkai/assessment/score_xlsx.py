@@ -1,6 +1,7 @@
 """The score table as an Excel workbook, as the office circulates it (考核得分表): one sheet per
 group (县直部门和单位, 乡镇), rank first, one column per indicator with its weight in the head,
-then the total; a last sheet lists how each computed score was found."""
+then the total; a last sheet lists how each computed score was found. Unit and indicator names
+and score details are written as text, never as formulas (gongkai.core.xlsx)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from gongkai.assessment import scoring
+from gongkai.core.xlsx import write_row
 from gongkai.reports import monthly
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,32 +38,33 @@ def render(table: dict[str, Any]) -> bytes:
         first = False
         sheet.title = monthly.GROUP_LABELS[group]
         state = "定稿" if table["frozen"] else "未定稿"
-        sheet.append([f"{table['set']['name']}得分表（统计截至{table['as_of']}，{state}）"])
+        write_row(sheet, [f"{table['set']['name']}得分表（统计截至{table['as_of']}，{state}）"])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(heads(table))
+        write_row(sheet, heads(table))
         for cell in sheet[2]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table["rows"]:
             if row["group"] != group:
                 continue
-            sheet.append(
+            write_row(
+                sheet,
                 [
                     row["rank"],
                     row["unit"],
                     *(s["points"] if s["points"] is not None else "" for s in row["scores"]),
                     row["total"],
-                ]
+                ],
             )
         sheet.column_dimensions["B"].width = 24
         sheet.freeze_panes = "C3"
     details = book.create_sheet("计分依据")
-    details.append(["单位", "指标", "得分", "依据"])
+    write_row(details, ["单位", "指标", "得分", "依据"])
     names = {i["id"]: i["name"] for i in table["indicators"]}
     for row in table["rows"]:
         for score in row["scores"]:
             points = score["points"] if score["points"] is not None else ""
-            details.append([row["unit"], names[score["indicator"]], points, score["detail"]])
+            write_row(details, [row["unit"], names[score["indicator"]], points, score["detail"]])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -385,13 +385,23 @@ def rectification_return(
     return item
 
 
+def writer_ids(rectification: Rectification) -> set[int | None]:
+    """Who wrote the report being accepted: its reporter (separation of duties)."""
+    return {rectification.reported_by_id}
+
+
 @transaction.atomic
 def rectification_close(
     *, actor: User | None, rectification: Rectification, note: str = ""
 ) -> Rectification:
-    """The office accepts the unit's report and closes the item (销号)."""
+    """The office accepts the unit's report and closes the item (销号); not whoever reported it
+    (the office may report for a unit; permissions.may_sign_off)."""
     _manage(actor)
     item = Rectification.objects.select_for_update().select_related("unit").get(pk=rectification.pk)
+    if actor is not None:
+        permissions.require_not_writer(
+            actor, writer_ids(item), permissions.SELF_REVIEW_REPORT_MESSAGE
+        )
     _move(item, RectificationStatus.CLOSED)
     item.closed_on, item.closed_by, item.close_note = clock.today(), actor, note.strip()
     item.save()

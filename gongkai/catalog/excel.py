@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,18 +21,17 @@ from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from gongkai.catalog.models import TEXT_ELEMENTS, TICK_GROUPS, Domain, ItemElements
+from gongkai.core import zipguard
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.xlsx import write_row
 
 MAX_REPORTED_PROBLEMS = 200
 # Column limits of the catalog item model (the text columns without one are unbounded).
 TEXT_LIMITS = {"level1": 200, "level2": 200, "five_public": 50, "site_column": 200}
-# An .xlsx is a zip; refuse one that would unpack to more than this (a "zip bomb").
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
 
 YES_MARKS = frozenset({"√", "✓", "✔", "☑", "✅", "●", "■", "是", "Y", "y", "V", "v", "1"})
@@ -190,28 +188,82 @@ def _text(value: object) -> str:
     return text.strip()
 
 
-def _open(source: bytes | str | Path | IO[bytes]) -> Any:
-    not_a_workbook = WorkbookRejected(
-        [
-            CellProblem(
-                "",
-                0,
-                "",
-                "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx格式后重新导入。",
-            )
-        ]
-    )
+@dataclass
+class _Sheet:
+    """One worksheet as read: its title, its rows of values and its merged ranges
+    (min_row, min_col, max_row, max_col)."""
+
+    title: str
+    rows: list[tuple[object, ...]]
+    ranges: list[tuple[int, int, int, int]]
+
+
+def _open(source: bytes | str | Path | IO[bytes]) -> list[_Sheet]:
+    """Every worksheet of the workbook, streamed; refuse bombs, macros and broken files.
+
+    The guard (gongkai.core.zipguard) reads the zip's directory before anything is inflated.
+    The sheets are then read in openpyxl's read-only mode, which parses the XML as a stream and
+    builds no cell objects: a whole-loaded workbook took about ten times its sheet XML in memory
+    (issue 12: a 240 MB bomb held 4.3 GB). Read-only worksheets do not expose merged cells, which
+    the national layout needs, so each sheet goes through openpyxl's own sheet parser here and
+    its merged ranges are picked up as the stream passes them (openpyxl 3.1, pinned).
+    """
     try:
         data = source if isinstance(source, bytes) else _read_all(source)
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise WorkbookRejected(
-                [CellProblem("", 0, "", "Excel文件解压后过大，请拆分后分别导入。")]
-            )
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise not_a_workbook from exc
+    except OSError as exc:
+        raise _rejected("读取文件失败，请重新选择文件后导入。") from exc
+    try:
+        zipguard.check_office_file(data, what="Excel文件")
+    except zipguard.UnsafeArchive as exc:
+        raise _rejected(NOT_A_WORKBOOK if exc.code == "bad_zip" else exc.message) from exc
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            budget = zipguard.CellBudget()
+            return [_stream_sheet(workbook, ws, budget) for ws in workbook.worksheets]
+        finally:
+            workbook.close()
+    except zipguard.UnsafeArchive as exc:
+        raise _rejected(exc.message) from exc
+    except zipguard.BROKEN_FILE_ERRORS as exc:
+        raise _rejected(NOT_A_WORKBOOK) from exc
+
+
+NOT_A_WORKBOOK = "文件不是有效的Excel工作簿（.xlsx）或已损坏，请用Excel另存为.xlsx格式后重新导入。"
+
+
+def _rejected(message: str) -> WorkbookRejected:
+    return WorkbookRejected([CellProblem("", 0, "", message)])
+
+
+def _stream_sheet(workbook: Any, ws: Any, budget: zipguard.CellBudget) -> _Sheet:
+    """Read one read-only worksheet's values and merged ranges in a single pass, counting the
+    cells kept against ``budget``."""
+    rows: list[tuple[object, ...]] = []
+    with ws._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            ws._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            while len(rows) < number - 1:
+                budget.take(())
+                rows.append(())  # rows the file leaves out are empty
+            if number == len(rows) + 1:
+                row = ws._get_row(cells, values_only=True) if cells else ()
+                budget.take(row)
+                rows.append(row)
+        merged = parser.merged_cells
+    ranges = []
+    for cell_range in merged.mergeCell if merged is not None else []:
+        min_col, min_row, max_col, max_row = range_boundaries(cell_range.ref)
+        if min_col and min_row and max_col and max_row:  # a whole-row or -column range is no cell
+            ranges.append((min_row, min_col, max_row, max_col))
+    return _Sheet(ws.title, rows, ranges)
 
 
 def _read_all(source: str | Path | IO[bytes]) -> bytes:
@@ -227,16 +279,20 @@ class _Grid:
     lookup through openpyxl costs more than the rest of the reading (issue 10: 5,000 rows).
     """
 
-    def __init__(self, ws: Worksheet) -> None:
-        self.ws = ws
-        self.rows: list[tuple[object, ...]] = list(ws.iter_rows(values_only=True))
+    def __init__(self, sheet: _Sheet) -> None:
+        self.rows = sheet.rows
         self.merged_origin: dict[tuple[int, int], tuple[int, int]] = {}
-        self.ranges: list[tuple[int, int, int, int]] = []
-        for rng in ws.merged_cells.ranges:
-            self.ranges.append((rng.min_row, rng.min_col, rng.max_row, rng.max_col))
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    self.merged_origin[(r, c)] = (rng.min_row, rng.min_col)
+        self.ranges = sheet.ranges
+        for min_row, min_col, max_row, max_col in sheet.ranges:
+            for r in range(min_row, max_row + 1):
+                for c in range(min_col, max_col + 1):
+                    self.merged_origin[(r, c)] = (min_row, min_col)
+        # As a whole-loaded worksheet counts them: the last row and column holding a cell or
+        # lying in a merged range.
+        self.max_row = max([len(sheet.rows), *(r[2] for r in sheet.ranges)])
+        self.max_column = max(
+            [0, *(len(cells) for cells in sheet.rows), *(r[3] for r in sheet.ranges)]
+        )
 
     def raw(self, row: int, col: int) -> object:
         if row > len(self.rows):
@@ -271,9 +327,9 @@ class _Header:
 
 
 def _find_header_row(grid: _Grid) -> int | None:
-    max_row = min(grid.ws.max_row, HEADER_SCAN_ROWS)
+    max_row = min(grid.max_row, HEADER_SCAN_ROWS)
     for row in range(1, max_row + 1):
-        labels = {_label(grid.value(row, c)) for c in range(1, grid.ws.max_column + 1)}
+        labels = {_label(grid.value(row, c)) for c in range(1, grid.max_column + 1)}
         has_item = "公开事项" in labels or "一级事项" in labels
         has_content = bool(labels & {"公开内容（要素）", "公开内容", "公开要素", "公开依据"})
         if has_item and has_content:
@@ -294,7 +350,7 @@ def _read_header(grid: _Grid, sheet: str, problems: list[CellProblem]) -> _Heade
             )
         )
         return None
-    max_col = grid.ws.max_column
+    max_col = grid.max_column
     labels1 = [_label(grid.value(row1, c)) for c in range(1, max_col + 1)]
     two_rows = any(label in GROUPS for label in labels1)
     row2 = row1 + 1 if two_rows else row1
@@ -393,7 +449,7 @@ def _resolve_domain(
     title_cells = [
         (row, col, _text(grid.raw(row, col)))
         for row in header.title_rows
-        for col in range(1, grid.ws.max_column + 1)
+        for col in range(1, grid.max_column + 1)
         if _text(grid.raw(row, col))
     ]
     title = "".join(_label(text) for _, _, text in title_cells)
@@ -455,8 +511,8 @@ def _read_rows(
     items: list[ParsedItem] = []
     first_data = header.last_row + 1
     letters = {col: get_column_letter(col) for col in header.columns}
-    all_cols = range(1, grid.ws.max_column + 1)
-    for row in range(first_data, grid.ws.max_row + 1):
+    all_cols = range(1, grid.max_column + 1)
+    for row in range(first_data, grid.max_row + 1):
         values = [grid.value(row, c, fill_from_row=first_data) for c in all_cols]
         texts = [_text(value) for value in values]
         if not any(_text(grid.raw(row, c)) for c in all_cols):
@@ -527,10 +583,9 @@ def read_catalog_workbook(
     one: a file that is not a workbook, a broken header, an unknown domain, an empty required
     element, an unreadable tick or a tick group with nothing ticked.
     """
-    workbook = _open(source)
     problems: list[CellProblem] = []
     parsed: list[ParsedSheet] = []
-    for ws in workbook.worksheets:
+    for ws in _open(source):
         grid = _Grid(ws)
         if grid.is_empty():
             continue
@@ -634,13 +689,13 @@ def write_catalog_workbook(
         ws = workbook.create_sheet(_sheet_title(domain.name, used))
         columns = _columns_for(items)
         last = get_column_letter(len(columns))
-        ws.append([f"{title_prefix}{domain.name}领域基层政务公开标准目录"])
+        write_row(ws, [f"{title_prefix}{domain.name}领域基层政务公开标准目录"])
         ws.merge_cells(f"A1:{last}1")
         ws["A1"].font = Font(bold=True, size=14)
         ws["A1"].alignment = centre
         ws.row_dimensions[1].height = 30
-        ws.append([c.header1 for c in columns])
-        ws.append([c.header2 or "" for c in columns])
+        write_row(ws, [c.header1 for c in columns])
+        write_row(ws, [c.header2 or "" for c in columns])
         col = 1
         while col <= len(columns):
             column = columns[col - 1]
@@ -674,7 +729,8 @@ def write_catalog_workbook(
                         values.append(item.level1 if offset == start else None)
                     else:
                         values.append(getattr(item, column.field) or None)
-                ws.append(values)
+                # Text from offices stays text: "=HYPERLINK(…)" must not become a live formula.
+                write_row(ws, values)
             if end - start > 1:
                 for c in (1, 2):
                     ws.merge_cells(

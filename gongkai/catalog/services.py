@@ -337,14 +337,20 @@ def _transition(
     comment: str = "",
     stamp: str = "",
     complete: bool = False,
+    sign_off: bool = False,
 ) -> Catalog:
     """Move a catalog one step along ``Catalog.ALLOWED``: the shared body of every workflow step.
 
-    Locks the row, checks the actor, the transition and (``complete``) that every item is
-    complete, stamps the time field named by ``stamp``, and records the event and the audit entry.
+    Locks the row, checks the actor, (``sign_off``) that the actor wrote none of the catalog,
+    the transition and (``complete``) that every item is complete, stamps the time field named
+    by ``stamp``, and records the event and the audit entry.
     """
     catalog = _lock(catalog)
     _allowed(actor, allowed(actor, catalog), denied)
+    if sign_off and actor is not None:
+        permissions.require_not_writer(
+            actor, writer_ids(catalog), permissions.SELF_REVIEW_CATALOG_MESSAGE
+        )
     _move(catalog, to)
     if complete:
         _require_complete(catalog)
@@ -361,6 +367,22 @@ def _transition(
         data={"comment": comment.strip()} if comment.strip() else None,
     )
     return catalog
+
+
+# The events that change what the catalog says: their actors count as its writers.
+CONTENT_ACTIONS = (
+    CatalogAction.CREATED,
+    CatalogAction.IMPORTED,
+    CatalogAction.ITEM_ADDED,
+    CatalogAction.ITEM_CHANGED,
+    CatalogAction.ITEM_DELETED,
+)
+
+
+def writer_ids(catalog: Catalog) -> set[int | None]:
+    """Who wrote the catalog: whoever created or imported it and everyone who added, changed or
+    deleted an item (separation of duties, permissions.may_sign_off)."""
+    return set(catalog.events.filter(action__in=CONTENT_ACTIONS).values_list("actor_id", flat=True))
 
 
 def _office(actor: Any, catalog: Catalog) -> bool:
@@ -412,6 +434,7 @@ def catalog_approve(*, actor: Actor, catalog: Catalog, comment: str = "") -> Cat
         comment=comment,
         stamp="approved_at",
         complete=True,
+        sign_off=True,
     )
 
 
@@ -460,7 +483,6 @@ def _key(values: Mapping[str, Any]) -> tuple[str, str]:
     return (str(values.get("level1", "")).strip(), str(values.get("level2", "")).strip())
 
 
-@transaction.atomic
 def catalog_import(
     *,
     actor: Actor,
@@ -474,7 +496,9 @@ def catalog_import(
     All or nothing: any problem in any sheet rejects the whole file (excel.WorkbookRejected,
     naming sheet, row and column) and changes nothing. Each domain found in the workbook replaces
     that domain's items in the catalog; other domains are kept. Items whose 一级事项/二级事项 match
-    an existing item keep its lineage. The catalog is created when missing.
+    an existing item keep its lineage. The catalog is created when missing. The workbook is read
+    before the write transaction opens, so a large file never holds the database's write lock
+    (SQLite IMMEDIATE transactions; issue 12).
     """
     _allowed(
         actor,
@@ -483,6 +507,21 @@ def catalog_import(
     )
     _check_version(version)
     sheets = excel.read_catalog_workbook(source, domains=list(Domain.objects.all()))
+    return _catalog_import_write(
+        actor=actor, unit=unit, version=version, sheets=sheets, filename=filename
+    )
+
+
+@transaction.atomic
+def _catalog_import_write(
+    *,
+    actor: Actor,
+    unit: Unit,
+    version: int,
+    sheets: list[excel.ParsedSheet],
+    filename: str,
+) -> ImportSummary:
+    """Write the read sheets of catalog_import, briefly, under one transaction."""
     catalog, created = Catalog.objects.get_or_create(unit=unit, version=version)
     catalog = _lock(catalog)
     _require_editable(catalog)
@@ -555,16 +594,24 @@ def catalog_import(
     )
 
 
-@transaction.atomic
 def guideline_import(
     *, actor: Actor, source: bytes | str | Path | IO[bytes], filename: str = ""
 ) -> dict[str, Any]:
     """Load standard guideline items from a workbook in the national layout (office only).
 
     Each domain in the workbook has its guideline items replaced; units' catalogs are unchanged.
+    The workbook is read before the write transaction opens (as in catalog_import).
     """
     _allowed(actor, permissions.can_manage_guidelines(actor), "只有县政务公开办可以维护标准指引。")
     sheets = excel.read_catalog_workbook(source, domains=list(Domain.objects.all()))
+    return _guideline_import_write(actor=actor, sheets=sheets, filename=filename)
+
+
+@transaction.atomic
+def _guideline_import_write(
+    *, actor: Actor, sheets: list[excel.ParsedSheet], filename: str
+) -> dict[str, Any]:
+    """Replace the guideline items of the read sheets' domains, under one transaction."""
     total = 0
     per_domain: dict[int, list[excel.ParsedItem]] = {}
     for sheet in sheets:

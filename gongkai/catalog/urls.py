@@ -3,7 +3,7 @@
 from django.urls import path
 
 from gongkai.catalog import views
-from gongkai.orgs import guide_pages
+from gongkai.orgs import audit_pages, guide_pages
 
 app_name = "staff"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     # The details each unit's 政府信息公开指南 is built from (gongkai.orgs.guide_pages).
     path("guides/", guide_pages.guide_list, name="guide_list"),
     path("guides/<str:code>/", guide_pages.guide_edit, name="guide_edit"),
+    # The audit log, read-only, for the office and leaders (gongkai.orgs.audit_pages).
+    path("audit/", audit_pages.audit_log, name="audit_log"),
+    path("audit/verify/", audit_pages.audit_verify, name="audit_verify"),
 ]

@@ -218,6 +218,12 @@ def catalog_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": permissions.can_submit_catalog_of(user, unit)
         and catalog.can_move_to(CatalogStatus.SUBMITTED),
         "can_review": is_reviewer and catalog.can_move_to(CatalogStatus.APPROVED),
+        # Separation of duties: an office member who wrote the catalog may return it, not approve.
+        "self_review_message": permissions.SELF_REVIEW_CATALOG_MESSAGE
+        if is_reviewer
+        and catalog.can_move_to(CatalogStatus.APPROVED)
+        and not permissions.may_sign_off(user, services.writer_ids(catalog))
+        else "",
         "can_report": is_reviewer and catalog.can_move_to(CatalogStatus.REPORTED),
         "is_public": catalog.status in PUBLIC_STATUSES,
         "is_village": unit.is_village,

@@ -744,6 +744,7 @@ OFFICE_OPTIONAL_PAGES: tuple[tuple[str, StrOrPromise], ...] = (
     ("site:error_reports", gettext_lazy("网站找错留言（我为政府网站找错）")),
     ("site:settings", gettext_lazy("网站设置（主办单位、备案号和联系方式）")),
     ("staff:guide_list", gettext_lazy("政府信息公开指南维护")),
+    ("staff:audit_log", gettext_lazy("审计日志（导出、校验）")),
 )
 
 
@@ -763,6 +764,7 @@ def leader_section(units: list[Unit], figures: CountyFigures) -> Section:
         Row(_("政府信息公开工作年度报告"), _url("reports:annual")),
         Row(_("考核指标与得分"), _url("assessment:sets")),
         Row(_("工作台账（工作任务和佐证材料）"), _url("ledger:plans")),
+        Row(_("审计日志"), _url("staff:audit_log")),
     ]
     return Section(
         role=Role.LEADER,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from gongkai.clock.calendars import Calendar
+from gongkai.clock.calendars import Calendar, UnknownYear
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -38,7 +38,8 @@ def merge_spans(spans: Sequence[tuple[dt.date, dt.date]]) -> list[tuple[dt.date,
     ordered.sort()
     merged: list[tuple[dt.date, dt.date]] = []
     for first, last in ordered:
-        if merged and first <= merged[-1][1] + ONE_DAY:
+        # Touching means at most one day apart; subtracting never overflows at 9999-12-31.
+        if merged and (first - merged[-1][1]).days <= 1:
             if last > merged[-1][1]:
                 merged[-1] = (merged[-1][0], last)
         else:
@@ -57,7 +58,8 @@ def count_forward(
 
     ``skipped`` are merged inclusive spans (see merge_spans) whose days are not counted; the walk
     jumps over each in one step, so a long span costs nothing and its days are never looked up.
-    n == 0 returns ``start``. Raises UnknownYear when the walk reaches an unknown year.
+    n == 0 returns ``start``. Raises UnknownYear when the walk reaches an unknown year (a walk
+    past 9999-12-31 reaches the year 10000).
     """
     _require_date(start, "start")
     if n < 0:
@@ -66,6 +68,10 @@ def count_forward(
     counted = 0
     index = 0
     while counted < n:
+        if day == dt.date.max:
+            # The period runs past 9999-12-31: no calendar can hold that year, so refuse it like
+            # any other unknown year instead of letting date arithmetic overflow.
+            raise UnknownYear(dt.MAXYEAR + 1)
         day += ONE_DAY
         while index < len(skipped) and skipped[index][1] < day:
             index += 1

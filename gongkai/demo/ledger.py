@@ -143,6 +143,11 @@ def _work(number: int, parts: list[Assignment], users: dict[str, User], office: 
             services.assignment_save(actor=actor, assignment=part, report=_report(part))
             continue
         services.assignment_report(actor=actor, assignment=part, report=_report(part))
+        if state == "C" and actor == office:
+            # The office reported this part itself (a unit without its own editor, or the
+            # office's own task): separation of duties leaves it for another office member to
+            # confirm, so it stays 已报送.
+            continue
         if state == "C":
             services.assignment_confirm(actor=office, assignment=part)
         elif state == "T":

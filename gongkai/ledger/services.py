@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
+from gongkai.core.models import AuditEntry
 from gongkai.ledger import excel
 from gongkai.ledger.deadlines import DeadlineError, parse_deadline
 from gongkai.ledger.evidence import EvidenceRefused, check_evidence
@@ -356,13 +357,21 @@ class ImportResult:
     notes: list[str]
 
 
-@transaction.atomic
 def tasks_import(*, actor: Any, plan: WorkPlan, filename: str, data: bytes) -> ImportResult:
     """Import a plan's tasks from an .xlsx or .csv in annex 1's layout (序号, 工作任务, 牵头责任单位,
     主体责任单位, 时限要求): all or nothing — any problem in any row and nothing is saved, with one
-    Chinese sentence per row. Audited."""
+    Chinese sentence per row. Audited. The file is read before the write transaction opens
+    (issue 12)."""
     _require_office(actor)
     rows = excel.read_task_rows(data, filename)
+    return _tasks_import_rows(actor=actor, plan=plan, filename=filename, rows=rows)
+
+
+@transaction.atomic
+def _tasks_import_rows(
+    *, actor: Any, plan: WorkPlan, filename: str, rows: list[excel.TaskRow]
+) -> ImportResult:
+    """Check the read rows of tasks_import against the plan and save them, in one transaction."""
     directory = UnitDirectory()
     taken = set(plan.tasks.values_list("number", flat=True))
     seen: dict[int, str] = {}
@@ -549,11 +558,38 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
     _record(actor, "evidence_remove", assignment, f"删除佐证材料“{name}”", sha256=digest)
 
 
+# The audited steps that write a unit's part: their actors count as its writers.
+CONTENT_ACTIONS = (
+    "ledger.assignment_save",
+    "ledger.assignment_report",
+    "ledger.evidence_add",
+    "ledger.evidence_remove",
+)
+
+
+def writer_ids(assignment: Assignment) -> set[int | None]:
+    """Who wrote the unit's part: who reported it and everyone who saved its account or added or
+    removed evidence, as the audit log records (separation of duties,
+    permissions.may_sign_off). The office may report for a unit (can_report_task_of), so an
+    office member can be among them."""
+    actors = AuditEntry.objects.filter(
+        target_type=Assignment._meta.label_lower,
+        target_id=str(assignment.pk),
+        action__in=CONTENT_ACTIONS,
+    ).values_list("actor_id", flat=True)
+    return {assignment.reported_by_id, *actors}
+
+
 @transaction.atomic
 def assignment_confirm(*, actor: Any, assignment: Assignment) -> Assignment:
-    """The office accepts a unit's reported part (已确认, final). Refused before a report."""
+    """The office accepts a unit's reported part (已确认, final). Refused before a report, and
+    to whoever wrote the part (permissions.may_sign_off)."""
     _require_office(actor)
     assignment = _locked(assignment)
+    if actor is not None:
+        permissions.require_not_writer(
+            actor, writer_ids(assignment), permissions.SELF_REVIEW_REPORT_MESSAGE
+        )
     _move(assignment, AssignmentStatus.CONFIRMED, "只能确认已报送的落实情况。")
     assignment.confirmed_at = clock.now()
     assignment.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None

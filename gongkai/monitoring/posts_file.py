@@ -16,14 +16,12 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from gongkai.catalog.excel import MAX_UNPACKED_BYTES
+from gongkai.core import zipguard
 from gongkai.core.uploads import OLE2_MAGIC, ZIP_MAGIC
 from gongkai.publications.interchange import parse_moment
 
@@ -179,22 +177,23 @@ def _decode(data: bytes) -> str | None:
 
 def _xlsx(data: bytes) -> PostsTable:
     bad = PostsTable(
-        problems=["文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx后重新导入。"]
+        problems=["文件不是有效的Excel工作簿（.xlsx）或已损坏，请用Excel另存为.xlsx后重新导入。"]
     )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                return bad
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return PostsTable(problems=["Excel文件解压后过大，请拆分后分别导入。"])
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
-        return bad
+        zipguard.check_office_file(data, what="Excel文件")
+    except zipguard.UnsafeArchive as exc:
+        return bad if exc.code == "bad_zip" else PostsTable(problems=[exc.message])
     try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        return _table(sheet.iter_rows(values_only=True))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            sheet.reset_dimensions()
+            # Read every row before _table sees them, so a broken sheet is refused here.
+            rows = list(zipguard.CellBudget().rows(sheet.iter_rows(values_only=True)))
+        finally:
+            workbook.close()
+    except zipguard.UnsafeArchive as exc:
+        return PostsTable(problems=[exc.message])
+    except zipguard.BROKEN_FILE_ERRORS:
         return bad
-    finally:
-        workbook.close()
+    return _table(rows)

@@ -271,7 +271,6 @@ def _find_account(
     return matches[0]
 
 
-@transaction.atomic
 def posts_import(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportSummary:
     """Import posting records from an .xlsx or .csv file, all or nothing.
 
@@ -279,11 +278,19 @@ def posts_import(*, actor: Actor, data: bytes, dry_run: bool = False) -> ImportS
     office for any), a date not after today and a title; any problem refuses the whole file with
     a Chinese list by row number (ValidationFailed.problems). Rows already recorded (same
     account, date and title) or repeated in the file are skipped, so importing a file twice adds
-    nothing.
+    nothing. The file is read before the write transaction opens (issue 12).
     """
     if actor is None or not permissions.is_staff_member(actor):
         permissions.require(False, "请先登录。", log="anonymous post import")
     table = posts_file.read(data)
+    return _posts_import_table(actor=actor, table=table, dry_run=dry_run)
+
+
+@transaction.atomic
+def _posts_import_table(
+    *, actor: Actor, table: posts_file.PostsTable, dry_run: bool
+) -> ImportSummary:
+    """Check and record the read rows of posts_import, under one transaction."""
     problems = list(table.problems)
     by_key = {(a.platform, a.name): a for a in NewMediaAccount.objects.select_related("unit").all()}
     allowed: dict[int, bool] = {}

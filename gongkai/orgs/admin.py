@@ -21,7 +21,10 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "is_active", "last_login"]
     search_fields = ["username", "full_name"]
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("gongkai", {"fields": ["full_name"]}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("gongkai", {"fields": ["full_name", "must_change_password"]}),
+    )
 
 
 @admin.register(Unit)

@@ -1,12 +1,18 @@
-"""Staff forms of the organisation tree: the details a unit's 政府信息公开指南 is built from."""
+"""Staff forms of the organisation tree (the details a unit's 政府信息公开指南 is built from) and of
+accounts (login, the authenticator's code, finding an account)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
 
+from gongkai.orgs import logins, throttle
 from gongkai.orgs.models import Unit
 from gongkai.orgs.services import GUIDE_FIELDS
 
@@ -39,3 +45,61 @@ class UnitGuideForm(forms.Form):
     def values(self) -> dict[str, str]:
         """The cleaned values, for services.unit_guide_update."""
         return {name: str(self.cleaned_data.get(name) or "") for name in GUIDE_FIELDS}
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """The login form, refusing during a lockout before the password is even checked, and
+    counting and auditing failures (gongkai.orgs.logins). Wrong password, unknown username and
+    inactive account get the same sentence, so the form never tells which usernames exist."""
+
+    error_messages = {
+        "invalid_login": _("用户名或密码不正确，请重新输入。"),
+        "inactive": _("用户名或密码不正确，请重新输入。"),
+    }
+
+    # Set when the form refuses because of a lockout (the view answers 429).
+    locked = False
+
+    def clean(self) -> dict[str, Any]:
+        username = str(self.cleaned_data.get("username") or "")
+        password = self.cleaned_data.get("password")
+        address = throttle.client_address(self.request) if self.request else ""
+        until = logins.refused_until(username=username, address=address)
+        if until is not None:
+            logins.login_refused(username=username, address=address, until=until)
+            self.locked = True
+            raise ValidationError(logins.locked_message(until), code="locked")
+        if username and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                until = logins.login_failed(username=username, address=address, reason="password")
+                if until is not None:
+                    self.locked = True
+                    raise ValidationError(logins.locked_message(until), code="locked")
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class CodeForm(forms.Form):
+    """The 6-digit code of an authenticator app."""
+
+    code = forms.CharField(
+        label=_("6位验证码"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": _("请输入验证器上显示的6位数字。")},
+    )
+
+
+class AccountSearchForm(forms.Form):
+    """Find staff accounts by username or name on the office's account page."""
+
+    q = forms.CharField(label=_("用户名或姓名"), max_length=50, required=False)

@@ -138,6 +138,10 @@ class User(AbstractUser):
     """A staff account. The public never logs in; it uses the portal anonymously."""
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
+    # Set when the office resets the password (services.user_password_reset): the temporary
+    # password was seen by someone else, so the account works only for changing it until then
+    # (gongkai.orgs.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     class Meta:
         verbose_name = "工作人员"
@@ -176,3 +180,26 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.unit} · {self.get_role_display()}"
+
+
+class Attempt(models.Model):
+    """One counted event of a throttle (gongkai.orgs.throttle): a failed login, a tracking query
+    that found nothing, an application filed; or, with a scope ending in ``:lock``, the moment a
+    lockout began.
+
+    Kept in the database rather than a process's memory so every web worker counts the same
+    events. ``key`` is a keyed hash of what is counted (a username, an address, a tracking
+    number), never the value itself. Rows older than throttle.KEEP are deleted as new ones come.
+    """
+
+    scope = models.CharField("类别", max_length=32)
+    key = models.CharField("标识", max_length=64)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "尝试记录"
+        verbose_name_plural = "尝试记录"
+        indexes = [models.Index(fields=["scope", "key", "at"], name="attempt_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -126,6 +126,25 @@ def edits_some_guide(user: Any) -> bool:
     return is_office(user) or _has_role_anywhere(user, Role.EDITOR)
 
 
+def can_manage_account_of(user: Any, account: Any) -> bool:
+    """The office resets staff passwords and removes a lost authenticator (it keeps the staff
+    accounts, can_manage_units). Another office member's or a superuser's account only a
+    superuser may, so no office member can take over a colleague's account with equal powers;
+    nobody does it to their own account (they change their password themselves)."""
+    if account is None or getattr(account, "pk", None) == getattr(user, "pk", None):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    if not is_office(user):
+        return False
+    return not getattr(account, "is_superuser", False) and not is_office(account)
+
+
+def can_enrol_authenticator(user: Any) -> bool:
+    """Office accounts (and superusers) may add a 6-digit code to their login (optional TOTP)."""
+    return is_office(user)
+
+
 def can_manage_guidelines(user: Any) -> bool:
     """The office owns the standard: domains and guideline templates."""
     return is_office(user)
@@ -264,6 +283,38 @@ def can_manage_assessment(user: Any) -> bool:
 def can_report_rectification_of(user: Any, unit: Unit) -> bool:
     """The unit that owns a rectification item reports what it did; only the office closes it."""
     return is_office(user) or has_role(user, unit, SUBMIT_ROLES)
+
+
+# ---------------------------------------------------------------------- separation of duties
+# Whoever wrote an item cannot be the one who signs it off, even when they hold both roles (an
+# editor who is also the unit's reviewer, an office member who reported a unit's part for it):
+# 等保2.0 二级 asks for separated duties, and the county's 三审 only means something if the
+# second pair of eyes is another person's. "Wrote" means wrote any of the content that is being
+# signed off: the creator, and everyone who changed the content afterwards (an edit, an attached
+# file, a report), since a reviewer who rewrote someone else's draft would otherwise approve their
+# own words. Each app works out who wrote an item (its history) and asks here.
+
+SELF_REVIEW_MESSAGE = "起草人不能审核自己起草的信息，请由本单位其他审核人审核。"
+SELF_REVIEW_CATALOG_MESSAGE = "起草人不能审核自己编制的目录，请由县政务公开办其他工作人员审核。"
+SELF_REVIEW_REPORT_MESSAGE = "报送人不能确认自己报送的内容，请由县政务公开办其他工作人员确认。"
+
+
+def wrote_any_of(user: Any, writer_ids: Iterable[int | None]) -> bool:
+    """Whether the user is among the writers of an item (by user id; None entries, the command
+    line or deleted accounts, match no one)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and pk in set(writer_ids)
+
+
+def may_sign_off(user: Any, writer_ids: Iterable[int | None]) -> bool:
+    """Whether the user may approve, confirm or close an item written by ``writer_ids``: only if
+    they wrote none of it. The role check (who may sign off at all) is separate."""
+    return not wrote_any_of(user, writer_ids)
+
+
+def require_not_writer(user: Any, writer_ids: Iterable[int | None], message: str) -> None:
+    """Raise AccessDenied with ``message`` when the user wrote any of the item."""
+    require(may_sign_off(user, writer_ids), message, log="access denied: separation of duties")
 
 
 def require(allowed: bool, message: str, *, log: str = "") -> None:

@@ -13,15 +13,17 @@ which keeps the organisation tree (DOMAIN.md §1).
 from __future__ import annotations
 
 import re
+import secrets
 
 from django.contrib.auth.hashers import identify_hasher
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
-from gongkai.orgs import permissions
+from gongkai.orgs import logins, permissions, two_factor
 from gongkai.orgs.models import Membership, Role, Unit, UnitKind, User
 
 Actor = User | None
@@ -290,3 +292,109 @@ def unit_guide_update(*, actor: Actor, unit: Unit, values: dict[str, str]) -> Un
         data={"changed": changed},
     )
     return locked
+
+
+# A temporary password the office reads out or hands over: 12 characters without the ones people
+# confuse (0/O, 1/l/I), about 70 bits; it works only for choosing a new password.
+TEMPORARY_PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"  # noqa: S105
+TEMPORARY_PASSWORD_LENGTH = 12
+
+
+def _require_account_manager(actor: User, account: User, message: str) -> None:
+    permissions.require(
+        permissions.can_manage_account_of(actor, account),
+        message,
+        log="access denied: can_manage_account_of",
+    )
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, password: str) -> None:
+    """Set the signed-in person's own new password (already checked by the form: the old one
+    and the password validators) and lift a forced change; audited without the password.
+
+    Other sessions of the account end, since the session hash follows the password; the view
+    keeps the current one (update_session_auth_hash)."""
+    forced = actor.must_change_password
+    actor.set_password(password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    audit(
+        actor=actor,
+        action="auth.password_change",
+        target=actor,
+        summary=f"{actor.username} 修改了自己的密码" + ("（重置后首次登录）" if forced else ""),
+        data={"forced": forced},
+    )
+
+
+@transaction.atomic
+def user_password_reset(*, actor: User, user: User) -> str:
+    """Give a staff account a temporary password and return it, to be shown once to the office.
+
+    The account must choose a new password at its next login (must_change_password); its
+    sessions end and a lockout is lifted. Only for accounts the office manages
+    (permissions.can_manage_account_of). The audit entry never holds the password."""
+    _require_account_manager(actor, user, "只有县政务公开办可以重置其他工作人员的密码。")
+    if not user.is_active:
+        raise ValidationFailed(
+            f"账号“{user.username}”已停用，不能重置密码。", log=f"reset of inactive {user.pk}"
+        )
+    password = "".join(
+        secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH)
+    )
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    logins.unlock(user)
+    audit(
+        actor=actor,
+        action="auth.password_reset",
+        target=user,
+        summary=f"重置 {user.username}（{user.full_name}）的密码，须在下次登录时修改",
+    )
+    return password
+
+
+@transaction.atomic
+def authenticator_confirm(*, actor: User, code: str) -> bool:
+    """Confirm the person's own enrolment with the first code the app shows; from then on their
+    login asks for a code. Returns False (and changes nothing) for a wrong code."""
+    permissions.require(
+        permissions.can_enrol_authenticator(actor),
+        "只有县政务公开办的账号可以启用身份验证器。",
+        log="access denied: can_enrol_authenticator",
+    )
+    if two_factor.confirmed_device(actor) is not None:
+        raise ValidationFailed("您已启用身份验证器。", log="authenticator already confirmed")
+    device = two_factor.enrolment_device(actor)
+    if not two_factor.code_is_valid(device, code):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit(
+        actor=actor,
+        action="auth.otp_enrol",
+        target=actor,
+        summary=f"{actor.username} 启用了身份验证器（登录时须输入6位验证码）",
+    )
+    return True
+
+
+@transaction.atomic
+def authenticator_remove(*, actor: User, user: User) -> int:
+    """Remove an account's authenticator (a lost or replaced phone), so it logs in with the
+    password alone until it enrols again: the person themselves, or the office for an account it
+    manages. Returns how many devices were removed."""
+    if actor.pk != user.pk:
+        _require_account_manager(actor, user, "只有县政务公开办可以移除其他工作人员的身份验证器。")
+    removed: int = TOTPDevice.objects.filter(user=user).delete()[0]
+    if removed:
+        whose = "自己的" if actor.pk == user.pk else f"{user.username}（{user.full_name}）的"
+        audit(
+            actor=actor,
+            action="auth.otp_remove",
+            target=user,
+            summary=f"移除{whose}身份验证器",
+        )
+    return removed

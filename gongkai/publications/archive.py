@@ -589,7 +589,7 @@ def _stage_files(row: _Row, names: list[str], folder: Path | None) -> list[Stage
                 kind=result.kind,
                 size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(),
-                text=checks.attachment_text(result.kind, data),
+                text=result.text,
             )
         )
     return staged
@@ -713,7 +713,6 @@ def _refuse(message: str, problems: list[str], log: str) -> ValidationFailed:
     return ValidationFailed(message, log=log, problems=shown)
 
 
-@transaction.atomic
 def import_rows(
     *,
     actor: User | None,
@@ -746,6 +745,10 @@ def import_rows(
     (``total`` counts each row twice, once checked and once saved, or once with ``dry_run``), so
     a background job can show how far it is. With ``dry_run`` everything is checked and nothing
     is written. Returns the summary printed by ``gongkai publications import``.
+
+    The checks (reading attachments included) run before the transaction opens: on SQLite an open
+    write transaction stops every other write on the site (issue 12). The index numbers are
+    checked again inside it, in case another item took one meanwhile.
     """
     if actor is not None:
         permissions.require(
@@ -805,14 +808,16 @@ def import_rows(
             f"import: {len(findings)} blocking findings",
         )
     if not dry_run:
-        _save(
-            built,
-            items,
-            actor=actor,
-            override_reason=override_reason,
-            progress=progress,
-            total=total,
-        )
+        with transaction.atomic():
+            _refuse_taken(first_row)
+            _save(
+                built,
+                items,
+                actor=actor,
+                override_reason=override_reason,
+                progress=progress,
+                total=total,
+            )
     elif progress is not None:
         progress(total, total)
     kept = sum(1 for item in items if item.index_no)
@@ -833,6 +838,21 @@ def import_rows(
         "overridden": sum(1 for p in built if checks.blocking(p.findings)),
         "dry_run": dry_run,
     }
+
+
+def _refuse_taken(first_row: dict[str, str]) -> None:
+    """Refuse the import if an index number in the file was taken since it was checked."""
+    taken = _taken(first_row)
+    if taken:
+        raise _refuse(
+            "导入文件有误，未导入任何信息。请按以下提示修改后重新导入。",
+            [
+                f"{first_row[index_no]}，{INDEX_NO}：“{index_no}”已被“{other.title}”"
+                f"（{other.unit.name}，{_published_on(other)}）使用。"
+                for index_no, other in taken.items()
+            ],
+            f"import: {len(taken)} index numbers taken while checking",
+        )
 
 
 def _published_on(publication: Publication) -> str:

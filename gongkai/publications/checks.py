@@ -132,17 +132,6 @@ def describe(finding: dict[str, Any]) -> str:
     return sentence + "。"
 
 
-def attachment_text(kind: str, data: bytes) -> str:
-    """The text of an attachment the checks can read (Word documents), else empty."""
-    if kind != "docx":
-        return ""
-    try:
-        return textcheck.docx_text(data)
-    except ValueError:
-        log.warning("could not read the text of a docx attachment")
-        return ""
-
-
 def lateness(
     written_on: dt.date, published_on: dt.date, *, cal: statutory.Calendar | None = None
 ) -> tuple[dt.date | None, bool]:

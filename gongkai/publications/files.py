@@ -2,6 +2,12 @@
 
 Accepted (issue 3): pdf, ofd, doc/docx, xls/xlsx, jpg/png. A file whose content does not match its
 extension, or that is none of these, is refused; so is one over the size limit.
+
+Office files are zips and are untrusted (issue 12): one that would unpack too large or too densely
+(gongkai.core.zipguard), a macro-enabled one renamed .docx/.xlsx, a .docx or .xlsx whose XML is
+broken or has a DTD, and one holding more text than the checks read
+(``textcheck.documents.MAX_TEXT_CHARS``) are refused. The text of a .docx or .xlsx is returned
+with the check, read before any database transaction opens, so the pre-publication checks read it.
 """
 
 from __future__ import annotations
@@ -11,16 +17,23 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from gongkai.core import zipguard
 from gongkai.core.uploads import OLE2_MAGIC, ZIP_MAGIC
+from gongkai.textcheck import documents
 
 KINDS = {"pdf", "ofd", "doc", "docx", "xls", "xlsx", "jpg", "png"}
 EXTENSIONS = {"jpeg": "jpg", **{k: k for k in KINDS}}
+
+
+ZIP_KINDS = {"docx": "Word文件", "xlsx": "Excel文件", "ofd": "OFD文件"}
+TEXT_READERS = {"docx": documents.docx_text, "xlsx": documents.xlsx_text}
 
 
 @dataclass(frozen=True)
 class FileCheck:
     kind: str | None
     problem: str  # a Chinese sentence, empty when the file is accepted
+    text: str = ""  # the text the checks read (.docx and .xlsx), else empty
 
 
 def _zip_kind(data: bytes) -> str | None:
@@ -55,7 +68,10 @@ def sniff(data: bytes) -> set[str]:
 
 
 def check_upload(name: str, data: bytes, *, max_bytes: int) -> FileCheck:
-    """Decide whether an uploaded file may be attached, and as what kind."""
+    """Decide whether an uploaded file may be attached, and as what kind; read its text.
+
+    Slow for a big Word or Excel file (seconds): call it before opening a transaction.
+    """
     extension = PurePath(name).suffix.lower().lstrip(".")
     kind = EXTENSIONS.get(extension)
     if kind is None:
@@ -74,4 +90,18 @@ def check_upload(name: str, data: bytes, *, max_bytes: int) -> FileCheck:
         return FileCheck(
             None, f"文件内容与扩展名“.{extension}”不符，请确认文件没有损坏或被改名后重新上传。"
         )
-    return FileCheck(kind, "")
+    if kind not in ZIP_KINDS:
+        return FileCheck(kind, "")
+    what = ZIP_KINDS[kind]
+    try:
+        if kind == "ofd":
+            zipguard.check_archive(data, max_unpacked=zipguard.max_unpacked_bytes(), what=what)
+        else:  # also refuses macros and DTDs
+            zipguard.check_office_file(data, what=what)
+        reader = TEXT_READERS.get(kind)
+        text = reader(data, what=what) if reader else ""
+    except zipguard.UnsafeArchive as exc:
+        return FileCheck(None, exc.message)
+    except documents.DocumentError as exc:
+        return FileCheck(None, exc.message)
+    return FileCheck(kind, "", text)

@@ -291,10 +291,12 @@ def mask_docx(data: bytes, check: textcheck.Checker) -> MaskedDocument:
     """Mask the personal data in the text of a Word document (what textcheck.docx_text reads).
 
     Each masked character is written into the ``w:t`` element it sits in, so run formatting is
-    kept and a number split across runs is masked whole. Raises ``ValueError`` for bytes that are
-    not a readable .docx.
+    kept and a number split across runs is masked whole. Only the body is rewritten: a number in
+    a header, footer, note, comment or text box (which docx_text reads after the body) is
+    reported in ``missed``, so the item is returned for the editor to mask by hand. Raises
+    ``ValueError`` for bytes that are not a readable .docx.
     """
-    text = textcheck.docx_text(data)  # also refuses zip bombs and old .doc files
+    text = textcheck.docx_text(data)  # also refuses broken files, DTDs and old .doc files
     document = docx.Document(io.BytesIO(data))
     line = _join(list(_block_lines(document)), "\n")
     found = to_mask(check.check(text))
@@ -302,12 +304,13 @@ def mask_docx(data: bytes, check: textcheck.Checker) -> MaskedDocument:
         return MaskedDocument(text, data=data)
     masked_text = textcheck.mask_text(text, found)
     changed = {i for i, (a, b) in enumerate(zip(text, masked_text, strict=True)) if a != b}
-    if "".join(c for c, _slot in line) != text:
+    body = "".join(c for c, _slot in line)
+    if not text.startswith(body) or text[len(body) : len(body) + 1] not in ("", "\n"):
         return MaskedDocument(text, missed=_missed_at(found, changed), data=data)
     edits: dict[Any, list[str]] = {}
     unplaced: set[int] = set()
     for i in sorted(changed):
-        slot = line[i][1]
+        slot = line[i][1] if i < len(line) else None  # past the body: not rewritten here
         if slot is None:
             unplaced.add(i)
             continue

@@ -1179,6 +1179,10 @@ def search(
     too, more slowly.
     """
     scope = scope.filter(status=PublicationStatus.PUBLISHED)
+    if scope.query.is_empty():
+        # A filter that matched nothing (an unknown column: ``.none()``) cannot even be written
+        # as SQL (EmptyResultSet); the answer is simply no hits.
+        return Page(items=[], total=0)
     plan = _plan(query, scope, filters)
     if plan is None:
         return Page(items=[], total=0)

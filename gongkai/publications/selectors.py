@@ -44,9 +44,11 @@ from gongkai.publications.models import (
     FiveClass,
     Publication,
     PublicationStatus,
+    PublicationVersion,
     PublishedCount,
     Validity,
 )
+from gongkai.publications.services import CONTENT_ACTIONS
 
 
 def publications_visible_to(user: Any) -> QuerySet[Publication]:
@@ -57,10 +59,17 @@ def publications_visible_to(user: Any) -> QuerySet[Publication]:
 
 
 def awaiting_review_by(user: Any) -> QuerySet[Publication]:
-    """Submitted items the user may approve, oldest first."""
+    """Submitted items the user may approve, oldest first: not those the user wrote, which
+    another reviewer signs off (separation of duties, services.writer_ids)."""
     submitted = publications_visible_to(user).filter(status=PublicationStatus.SUBMITTED)
     allowed = [p.pk for p in submitted if permissions.can_approve_publication_of(user, p.unit)]
-    return submitted.filter(pk__in=allowed).order_by("submitted_at", "pk")
+    found = submitted.filter(pk__in=allowed)
+    if getattr(user, "pk", None) is not None:
+        wrote = PublicationVersion.objects.filter(actor=user, action__in=CONTENT_ACTIONS).values(
+            "publication_id"
+        )
+        found = found.exclude(created_by=user).exclude(pk__in=wrote)
+    return found.order_by("submitted_at", "pk")
 
 
 def retained_due_for_review(user: Any) -> QuerySet[Publication]:

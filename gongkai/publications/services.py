@@ -20,6 +20,7 @@ import logging
 import string
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -87,6 +88,26 @@ POLICY_KINDS = (DocKind.NORMATIVE, DocKind.RULE, DocKind.POLICY)
 def _allowed(actor: Actor, allowed: bool, message: str) -> None:
     if actor is not None:
         permissions.require(allowed, message)
+
+
+# The version actions that change what the item says: their actors count as its writers.
+CONTENT_ACTIONS = ("create", "update", "attach", "detach", "import")
+
+
+def writer_ids(publication: Publication) -> set[int | None]:
+    """Who wrote the item: its drafter and everyone who changed its content or files since
+    (separation of duties, permissions.may_sign_off)."""
+    actors = publication.versions.filter(action__in=CONTENT_ACTIONS).values_list(
+        "actor_id", flat=True
+    )
+    return {publication.created_by_id, *actors}
+
+
+def _not_own_work(actor: Actor, publication: Publication) -> None:
+    if actor is not None:
+        permissions.require_not_writer(
+            actor, writer_ids(publication), permissions.SELF_REVIEW_MESSAGE
+        )
 
 
 def _lock(publication: Publication) -> Publication:
@@ -317,12 +338,27 @@ def publication_update(
     return publication
 
 
-@transaction.atomic
 def publication_attach(
     *, actor: Actor, publication: Publication, name: str, data: bytes
 ) -> Attachment:
-    """Attach a file after checking its type by content and its size; docx text is kept so the
-    pre-publication checks read attachments too."""
+    """Attach a file after checking its type by content, its size and its safety; the text of a
+    .docx or .xlsx is kept so the pre-publication checks read attachments too.
+
+    The file is checked and its text read first, outside any transaction: a big Word or Excel
+    file takes seconds, and on SQLite an open write transaction would make every other write on
+    the site wait (issue 12: a 200 MB docx bomb held it for a minute and logins failed). Only
+    then is the item locked and the attachment written, briefly.
+    """
+    _allowed(
+        actor,
+        permissions.can_draft_publication_of(actor, publication.unit),
+        "只能修改本单位的政府信息。",
+    )
+    return _store_attachment(actor=actor, publication=publication, upload=read_upload(name, data))
+
+
+@transaction.atomic
+def _store_attachment(*, actor: Actor, publication: Publication, upload: Upload) -> Attachment:
     publication = _lock(publication)
     _allowed(
         actor,
@@ -331,28 +367,48 @@ def publication_attach(
     )
     if publication.status not in EDITABLE_STATUSES:
         raise InvalidTransition("只有草稿或已退回的信息可以添加附件。", log="attach: not editable")
-    attachment = _attach(publication, name, data)
+    attachment = _attach(publication, upload)
     _record(publication, actor, "attach", f"添加附件“{attachment.name}”")
     return attachment
 
 
-def _attach(publication: Publication, name: str, data: bytes) -> Attachment:
-    """Store a file on a locked item after checking its type by content and its size."""
+@dataclass(frozen=True)
+class Upload:
+    """A file checked and read by ``read_upload``, ready to be stored in a short transaction."""
+
+    name: str
+    kind: str
+    data: bytes
+    text: str
+
+
+def read_upload(name: str, data: bytes) -> Upload:
+    """Check a file to attach (type by content, size, zip bombs, macros, broken XML, too much
+    text) and read its text; raises ValidationFailed with the Chinese reason.
+
+    Slow for a big file: call it before any transaction opens.
+    """
     result = files.check_upload(name, data, max_bytes=settings.GONGKAI_MAX_ATTACHMENT_BYTES)
     if result.kind is None:
         raise ValidationFailed(result.problem, log=f"attachment refused: {name}")
-    text = checks.attachment_text(result.kind, data)
+    return Upload(name=name, kind=result.kind, data=data, text=result.text)
+
+
+def _attach(publication: Publication, upload: Upload) -> Attachment:
+    """Store a checked file on a locked item."""
     order = publication.attachments.count() + 1
     attachment = Attachment(
         publication=publication,
-        name=name[-200:],
-        kind=result.kind,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        text=text,
+        name=upload.name[-200:],
+        kind=upload.kind,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        text=upload.text,
         sort_order=order,
     )
-    attachment.file.save(f"{attachment.sha256[:16]}.{result.kind}", ContentFile(data), save=False)
+    attachment.file.save(
+        f"{attachment.sha256[:16]}.{upload.kind}", ContentFile(upload.data), save=False
+    )
     attachment.save()
     return attachment
 
@@ -492,7 +548,6 @@ def _publish_now(publication: Publication) -> None:
     )
 
 
-@transaction.atomic
 def publication_approve(
     *,
     actor: Actor,
@@ -508,14 +563,60 @@ def publication_approve(
     findings and publishes the text as written, or asks to ``mask`` it (脱敏发布): the personal
     data is masked wherever it is stored and the item published masked, recorded like an
     override (see _mask_personal_data); ``override_reason`` is not used then. The index number
-    is given now.
+    is given now. Word attachments to mask are read and rewritten before the transaction opens
+    (see publication_attach for why).
     """
+    # Checked here too (and again under the lock) so no one else makes the server rewrite files.
+    _allowed(
+        actor,
+        permissions.can_approve_publication_of(actor, publication.unit),
+        "只有本单位的审核人可以审核、发布本单位的政府信息。",
+    )
+    prepared = _prepare_masked_attachments(publication) if mask else {}
+    return _approve(
+        actor=actor,
+        publication=publication,
+        override_reason=override_reason,
+        comment=comment,
+        mask=mask,
+        prepared=prepared,
+    )
+
+
+# Masked Word attachments made before approval's transaction: attachment pk -> (the sha256 of
+# the file they were made from, the masked document or None when it cannot be rewritten).
+Prepared = dict[int, tuple[str, masking.MaskedDocument | None]]
+
+
+def _prepare_masked_attachments(publication: Publication) -> Prepared:
+    """Rewrite, outside any transaction, the Word attachments whose text has data to mask."""
+    check = checks.checker()
+    prepared: Prepared = {}
+    for attachment in publication.attachments.all():
+        if attachment.kind != "docx" or not attachment.text:
+            continue
+        if masking.to_mask(check.check(attachment.text)):
+            prepared[attachment.pk] = (attachment.sha256, _mask_attachment(attachment, check))
+    return prepared
+
+
+@transaction.atomic
+def _approve(
+    *,
+    actor: Actor,
+    publication: Publication,
+    override_reason: str,
+    comment: str,
+    mask: bool,
+    prepared: Prepared,
+) -> Publication:
     publication = _lock(publication)
     _allowed(
         actor,
         permissions.can_approve_publication_of(actor, publication.unit),
         "只有本单位的审核人可以审核、发布本单位的政府信息。",
     )
+    _not_own_work(actor, publication)
     target = (
         PublicationStatus.PUBLISHED
         if publication.attribute == Attribute.PROACTIVE
@@ -527,7 +628,7 @@ def publication_approve(
     blocking = checks.blocking(publication.findings)
     masked = ""
     if mask:
-        masked = _mask_personal_data(publication, blocking=blocking)
+        masked = _mask_personal_data(publication, blocking=blocking, prepared=prepared)
         blocking = checks.blocking(publication.findings)
         if blocking:
             raise ValidationFailed(
@@ -566,7 +667,6 @@ def publication_approve(
     return publication
 
 
-@transaction.atomic
 def publication_file_document(
     *,
     actor: Actor,
@@ -580,10 +680,28 @@ def publication_file_document(
     (a final annual report, signed off by its unit's reviewer or the office when it was marked
     final), so it is not sent round the review queue a second time. The caller checks permission.
     The pre-publication checks still run and a blocking finding refuses it: there is no override
-    here. ``replaces``, a published earlier version, is withdrawn with ``note`` as the reason."""
+    here. ``replaces``, a published earlier version, is withdrawn with ``note`` as the reason.
+    The attachments are checked and read before the transaction opens (see publication_attach).
+    """
+    uploads = [read_upload(name, data) for name, data in attachments]
+    return _file_document(
+        actor=actor, unit=unit, values=values, uploads=uploads, note=note, replaces=replaces
+    )
+
+
+@transaction.atomic
+def _file_document(
+    *,
+    actor: Actor,
+    unit: Unit,
+    values: Mapping[str, Any],
+    uploads: Sequence[Upload],
+    note: str,
+    replaces: Publication | None,
+) -> Publication:
     publication = draft_for(actor=actor, unit=unit, values=values)
-    for name, data in attachments:
-        _attach(publication, name, data)
+    for upload in uploads:
+        _attach(publication, upload)
     _move(publication, PublicationStatus.SUBMITTED)
     _require_complete(publication)
     _move(publication, PublicationStatus.PUBLISHED)
@@ -616,7 +734,9 @@ def publication_file_document(
     return publication
 
 
-def _mask_personal_data(publication: Publication, *, blocking: list[dict[str, Any]]) -> str:
+def _mask_personal_data(
+    publication: Publication, *, blocking: list[dict[str, Any]], prepared: Prepared | None = None
+) -> str:
     """Mask the personal data of a locked item being approved; return the record of what was
     masked (empty when nothing needed masking).
 
@@ -629,6 +749,8 @@ def _mask_personal_data(publication: Publication, *, blocking: list[dict[str, An
     rewritten (PDF, images, .doc, Excel). The raw numbers are kept nowhere the public, the API,
     feeds or search reach, nor in the item's version history: earlier version snapshots (staff
     only) are masked too. The audit log is append-only and keeps its earlier summaries.
+    ``prepared`` holds the Word attachments already rewritten outside the transaction; one whose
+    file has changed since is rewritten again here.
     """
     others = [f for f in blocking if not masking.should_mask(f["kind"])]
     if others:
@@ -646,7 +768,11 @@ def _mask_personal_data(publication: Publication, *, blocking: list[dict[str, An
     for attachment in publication.attachments.all():
         if not attachment.text or not masking.to_mask(check.check(attachment.text)):
             continue
-        document = _mask_attachment(attachment, check)
+        ready = (prepared or {}).get(attachment.pk)
+        if ready is not None and ready[0] == attachment.sha256:
+            document = ready[1]
+        else:
+            document = _mask_attachment(attachment, check)
         if document is None:
             refused.append(
                 f"附件“{attachment.name}”中有个人信息，但{attachment.kind.upper()}文件无法自动"
@@ -795,6 +921,8 @@ def publication_review(
             "只有已审定不主动公开的信息需要定期评估。", log="review: not retained"
         )
     if release:
+        # Releasing publishes: the same sign-off as approval. Keeping it back publishes nothing.
+        _not_own_work(actor, publication)
         _move(publication, PublicationStatus.PUBLISHED)
         publication.attribute = Attribute.PROACTIVE
         publication.non_public_ground = ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,11 +19,11 @@ from django.db import transaction
 from django.utils.html import escape
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from gongkai import textcheck
 from gongkai.catalog.excel import CellProblem, WorkbookRejected
 from gongkai.catalog.models import Domain
+from gongkai.core import zipguard
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind, User
@@ -100,23 +99,47 @@ def _village_lookup(township: Unit) -> dict[str, Unit]:
     return lookup
 
 
+def _read_first_sheet(data: bytes) -> tuple[str, list[tuple[object, ...]]]:
+    """The first sheet's title and rows of values, streamed (read-only mode: the list needs no
+    merged cells), after the zip guard has refused bombs, macros and DTDs (issue 12)."""
+    bad = "文件不是有效的Excel工作簿（.xlsx）或已损坏，请用Excel另存为.xlsx后重新导入。"
+    try:
+        zipguard.check_office_file(data, what="Excel文件")
+    except zipguard.UnsafeArchive as exc:
+        message = bad if exc.code == "bad_zip" else exc.message
+        raise WorkbookRejected([CellProblem("", 0, "", message)]) from exc
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            # A stored dimension of A1:XFD1048576 would pad every row to 16,384 cells.
+            sheet.reset_dimensions()
+            rows = zipguard.CellBudget().rows(sheet.iter_rows(values_only=True))
+            return sheet.title, [tuple(cells) for cells in rows]
+        finally:
+            workbook.close()
+    except zipguard.UnsafeArchive as exc:
+        raise WorkbookRejected([CellProblem("", 0, "", exc.message)]) from exc
+    except zipguard.BROKEN_FILE_ERRORS as exc:
+        raise WorkbookRejected([CellProblem("", 0, "", bad)]) from exc
+
+
 def read_subsidy_workbook(data: bytes, *, township: Unit) -> list[SubsidyRow]:
     """Read the first sheet: a header row (found in the first 10 rows) naming at least 村（社区）,
     姓名 and 补贴金额; every problem is reported with its row and column, nothing is kept."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)):
-            pass
-        sheet = load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise WorkbookRejected(
-            [CellProblem("", 0, "", "文件不是有效的Excel工作簿（.xlsx）。")]
-        ) from exc
-    name = sheet.title
+    name, grid = _read_first_sheet(data)
+
+    def cell(row: int, col: int) -> object:
+        cells = grid[row - 1] if row <= len(grid) else ()
+        return cells[col - 1] if col <= len(cells) else None
+
+    max_row = len(grid)
+    max_column = max((len(cells) for cells in grid), default=0)
     header_row, columns = 0, {}
-    for row in range(1, min(sheet.max_row, 10) + 1):
+    for row in range(1, min(max_row, 10) + 1):
         found = {}
-        for col in range(1, sheet.max_column + 1):
-            label = _label(sheet.cell(row=row, column=col).value)
+        for col in range(1, max_column + 1):
+            label = _label(cell(row, col))
             for key, names in HEADERS.items():
                 if label in names and key not in found:
                     found[key] = col
@@ -130,13 +153,11 @@ def read_subsidy_workbook(data: bytes, *, township: Unit) -> list[SubsidyRow]:
     villages = _village_lookup(township)
     problems: list[CellProblem] = []
     rows: list[SubsidyRow] = []
-    for row in range(header_row + 1, sheet.max_row + 1):
-        values = {key: _text(sheet.cell(row=row, column=col).value) for key, col in columns.items()}
+    for row in range(header_row + 1, max_row + 1):
+        values = {key: _text(cell(row, col)) for key, col in columns.items()}
         if not any(values.values()):
             continue
-        row_texts = [
-            _label(sheet.cell(row=row, column=c).value) for c in range(1, sheet.max_column + 1)
-        ]
+        row_texts = [_label(value) for value in grid[row - 1]]
         if any(t.startswith(("合计", "总计", "小计", "注：", "注:")) for t in row_texts if t):
             continue  # totals and notes under the table are not payouts
 
@@ -155,6 +176,14 @@ def read_subsidy_workbook(data: bytes, *, township: Unit) -> list[SubsidyRow]:
             )
         try:
             amount = Decimal(values.get("amount", "").replace(",", "")).quantize(Decimal("0.01"))
+            # "NaN" parses and quantizes without complaint, and would be published as the amount
+            # and make the total NaN (found by the fuzzing of issue 12); a payout is never negative.
+            if not amount.is_finite():
+                raise InvalidOperation
+            if amount < 0:
+                problems.append(
+                    CellProblem(*where("amount"), f"金额“{values['amount']}”不能为负数。")
+                )
         except InvalidOperation:
             if values.get("amount"):
                 problems.append(
@@ -204,7 +233,6 @@ def _body(rows: list[SubsidyRow], *, subsidy: str) -> str:
     return "\n".join(lines)
 
 
-@transaction.atomic
 def subsidy_list_import(
     *,
     actor: User | None,
@@ -217,13 +245,35 @@ def subsidy_list_import(
     """Import a township's payout list and submit one masked posting per village for review.
 
     All or nothing: a bad row rejects the file. The actor must be allowed to post for every
-    village named in the list (the township's editor, or the village's own clerk).
+    village named in the list (the township's editor, or the village's own clerk). The workbook
+    is read before the write transaction opens (issue 12).
     """
     if not subsidy.strip():
         raise ValidationFailed(
             "请填写补贴名称，如“2024年耕地地力保护补贴”。", log="subsidy name empty"
         )
     rows = read_subsidy_workbook(data, township=township)
+    return _subsidy_list_write(
+        actor=actor,
+        township=township,
+        rows=rows,
+        subsidy=subsidy,
+        written_on=written_on,
+        extra=extra,
+    )
+
+
+@transaction.atomic
+def _subsidy_list_write(
+    *,
+    actor: User | None,
+    township: Unit,
+    rows: list[SubsidyRow],
+    subsidy: str,
+    written_on: dt.date,
+    extra: Mapping[str, Any] | None,
+) -> SubsidyImport:
+    """Submit one masked posting per village of the read rows, under one transaction."""
     by_village: dict[int, list[SubsidyRow]] = {}
     for row in rows:
         by_village.setdefault(row.village.pk, []).append(row)

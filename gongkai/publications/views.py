@@ -300,6 +300,12 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = publication.status
     drafter = permissions.can_draft_publication_of(user, unit)
     approver = permissions.can_approve_publication_of(user, unit)
+    # Separation of duties: a reviewer who wrote the item sees why they cannot sign it off.
+    own_work = (
+        approver
+        and status in (PublicationStatus.SUBMITTED, PublicationStatus.RETAINED)
+        and not permissions.may_sign_off(user, services.writer_ids(publication))
+    )
     findings = [
         FindingRow(text=checks.describe(f), blocking=f["severity"] == "block")
         for f in publication.findings
@@ -334,6 +340,8 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mask_count": mask_choice.maskable,
         "can_withdraw": approver and status == PublicationStatus.PUBLISHED,
         "can_review_retained": approver and status == PublicationStatus.RETAINED,
+        "own_work": own_work,
+        "self_review_message": permissions.SELF_REVIEW_MESSAGE if own_work else "",
         "can_set_validity": (drafter or approver)
         and status == PublicationStatus.PUBLISHED
         and publication.doc_kind in services.LEGAL_RECORD_KINDS,

@@ -22,7 +22,7 @@ from gongkai.textcheck.dictionary import (
     load_words,
     parse_words,
 )
-from gongkai.textcheck.documents import docx_text
+from gongkai.textcheck.documents import DocumentError, TooMuchText, docx_text, xlsx_text
 from gongkai.textcheck.findings import PERSONAL_DATA, SEVERITY, Finding, Kind, Severity
 from gongkai.textcheck.identifiers import (
     Number,
@@ -47,10 +47,12 @@ __all__ = [
     "SEVERITY",
     "Checker",
     "DictionaryError",
+    "DocumentError",
     "Finding",
     "Kind",
     "Number",
     "Severity",
+    "TooMuchText",
     "WordList",
     "default_sensitive_words",
     "default_words",
@@ -70,4 +72,5 @@ __all__ = [
     "mask_name",
     "mask_text",
     "parse_words",
+    "xlsx_text",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ class _Pattern:
 
 
 _ORDER = operator.attrgetter("start", "end", "kind")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SENSITIVE_REASON = "在敏感词表中：含有此词的信息不宜公开，发布前须删改，或由审核人说明理由"
 
 
@@ -107,6 +109,10 @@ class Checker:
         """Return the sensitive and wrong words in ``text``, following the module's rules."""
         if self._automaton is None:
             return []
+        if _SURROGATE.search(text):
+            # The Rust automaton takes UTF-8 only; a lone surrogate (JSON's "\ud800" decodes to
+            # one) raised UnicodeEncodeError. One character for one keeps every offset.
+            text = _SURROGATE.sub("\ufffd", text)
         matches = self._automaton.find_matches_as_indexes(text, overlapping=True)
         # Leftmost first, longest first: the greedy pass below then keeps leftmost-longest.
         matches.sort(key=lambda m: (m[1], -m[2]))

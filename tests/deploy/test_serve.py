@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -30,7 +31,7 @@ def _env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {
         **keep,
         "GONGKAI_ENV": "production",
-        "SECRET_KEY": "s" * 50,
+        "SECRET_KEY": "test-only-key-" + "0123456789abcdef" * 4,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "GONGKAI_VAR_DIR": str(var_dir),
     }
@@ -57,10 +58,18 @@ def _free_port() -> int:
         return port
 
 
-def _get(url: str) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Host": "127.0.0.1"})  # noqa: S310 - loopback
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _get(url: str, *, https: bool = True) -> tuple[int, dict[str, str], bytes]:
+    """GET as through the proxy, which says whether the visitor came over https."""
+    headers = {"Host": "127.0.0.1", **({"X-Forwarded-Proto": "https"} if https else {})}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback
+    opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        with opener.open(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as err:
         return err.code, dict(err.headers), err.read()
@@ -90,7 +99,8 @@ def test_production_refuses_a_relative_var_dir_and_a_bad_site_url(tmp_path: Path
 
 def test_serve_answers_health_checks_and_pages(tmp_path: Path) -> None:
     """One test, because migrating a fresh database takes a while: each refusal, then serving."""
-    env = _env(tmp_path, GONGKAI_WORKERS="2")
+    log_file = tmp_path / "gongkai.log"
+    env = _env(tmp_path, GONGKAI_WORKERS="2", GONGKAI_LOG_FILE=str(log_file))
     refused = _run(env, "serve")
     assert refused.returncode != 0 and "gongkai migrate" in refused.stderr
     assert _run(env, "migrate", "--noinput", "-v0").returncode == 0
@@ -125,8 +135,24 @@ def test_serve_answers_health_checks_and_pages(tmp_path: Path) -> None:
         assert status == 200 and "石城县" in body.decode()
         stylesheet = body.decode().split('rel="stylesheet" href="')[1].split('"')[0]
         assert _get(f"{base}{stylesheet}")[0] == 200  # WhiteNoise serves the collected files
+        # Behind the proxy over https: HSTS and the Content-Security-Policy on every page.
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        # Plain http is sent to https, except the proxy's health check.
+        status, headers, _body = _get(f"{base}/", https=False)
+        assert status == 301 and headers["Location"] == "https://127.0.0.1/"
+        assert _get(f"{base}/healthz", https=False)[0] == 200
+        # A server error leaves its traceback in the log (stderr and GONGKAI_LOG_FILE), not only
+        # the access-log line.
+        with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+            db.execute("ALTER TABLE publications_publication RENAME TO gone_for_the_test")
+        assert _get(f"{base}/")[0] == 500
     finally:
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=60)[0]
     assert server.returncode == 0, output
     assert "2 workers" in output and "/healthz" in output
+    for log in (output, log_file.read_text(encoding="utf-8")):
+        assert "ERROR" in log and "django.request Internal Server Error: /" in log
+        assert "Traceback (most recent call last)" in log
+        assert "no such table: publications_publication" in log

@@ -98,4 +98,7 @@ def test_plan_workbook(plan: WorkPlan, task: Task, department: Unit, editor: Use
     assert row["逾期单位数"] == 2 and row["逾期天数"] == 10 and row["佐证材料数"] == 1
     detail = list(book["落实明细"].iter_rows(values_only=True))
     assert [r[2] for r in detail[1:]] == ["县民政局", "县住建局"]
-    assert detail[1][5] == '\'=HYPERLINK("x")'  # never a formula
+    # Kept as the same text, never a formula (issue 12: no apostrophe added to the data either).
+    assert detail[1][5] == '=HYPERLINK("x")'
+    assert book["落实明细"].cell(row=2, column=6).data_type == "s"
+    assert book["落实明细"].cell(row=2, column=6).quotePrefix

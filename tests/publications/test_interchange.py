@@ -188,7 +188,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     data = _bomb(20 << 20)
     assert len(data) < 200_000
     parsed = interchange.read(data, "bomb.xlsx")
-    assert parsed.problems == ["Excel文件解压后过大，请拆分后分别导入。"]
+    assert parsed.problems == ["Excel文件解压后异常膨胀（压缩比超过200:1），为安全起见不接收。"]
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,20 @@ def test_bad_rows_reject_the_whole_file(
     assert not Publication.objects.exists()
 
 
+def test_a_negative_amount_is_refused(township: Unit, village: Unit, township_editor: User) -> None:
+    data = workbook([[1, "古樟村", "张三", "", "补贴", 1, -100]])
+    with pytest.raises(WorkbookRejected) as caught:
+        subsidy_list_import(
+            actor=township_editor,
+            township=township,
+            data=data,
+            subsidy="补贴",
+            written_on=dt.date(2024, 6, 1),
+        )
+    assert "工作表“Sheet”第3行G列：金额“-100”不能为负数。" in caught.value.problems
+    assert not Publication.objects.exists()
+
+
 def test_only_the_township_or_the_village_may_post(
     township: Unit, village: Unit, editor: User
 ) -> None:

@@ -7,6 +7,7 @@ it is shaped like one: New Year's Day, an eight-day Spring Festival with make-up
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,3 +29,14 @@ def fresh_calendar() -> Iterator[None]:
 @pytest.fixture
 def csv_2027() -> Path:
     return HERE / "calendar_2027.csv"
+
+
+def whole_year(year: int, *rows: str) -> str:
+    """A calendar CSV that passes for a whole year: 12 weekdays off from 1 October (the least a
+    real year has is 16, the import refuses fewer than 11), then ``rows`` ("2027-05-03,holiday")."""
+    day, off = dt.date(year, 10, 1), []
+    while len(off) < 12:
+        if day.weekday() < 5:
+            off.append(f"{day.isoformat()},holiday")
+        day += dt.timedelta(days=1)
+    return "\n".join(["date,type", *off, *rows]) + "\n"

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gongkai.workdays.models import DeclaredDay, DeclaredYear
+from tests.workdays.conftest import whole_year
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,7 @@ def test_import_then_count_into_the_new_year(csv_2027: Path) -> None:
         "replaced": [],
         "overrides": [],
         "dry_run": False,
+        "changes": [],
     }
     assert _run("due", "--received", "2026-12-25") == "2027-01-25"
     assert _run("add", "2027-10-08", "1") == "2027-10-09"
@@ -133,14 +135,28 @@ def test_import_then_count_into_the_new_year(csv_2027: Path) -> None:
     assert json.loads(_run("years"))[-1] == {"year": 2027, "source": "office"}
 
 
-def test_reimport_says_it_replaced_the_year(csv_2027: Path, tmp_path: Path) -> None:
+def test_reimport_needs_replace_year_and_shows_the_changes(csv_2027: Path, tmp_path: Path) -> None:
     _run("import", str(csv_2027))
     correction = tmp_path / "fix.csv"
-    correction.write_text("date,type\n2027-01-01,holiday\n", encoding="utf-8")
-    summary = json.loads(_run("import", str(correction)))
+    correction.write_text(whole_year(2027), encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("workdays", "import", str(correction), stdout=StringIO(), stderr=err)
+    assert "2027年已有工作日历，未导入" in str(caught.value)
+    assert "--replace-year" in str(caught.value)
+    assert "取消调休上班4天（01-30、02-20、09-26、10-09）" in err.getvalue()
+    assert DeclaredDay.objects.count() == 20
+    summary = json.loads(_run("import", str(correction), "--replace-year"))
     assert summary["replaced"] == [2027]
-    assert DeclaredDay.objects.count() == 1
-    assert _run("add", "2027-10-08", "1") == "2027-10-11"
+    assert summary["changes"][0]["workdays_removed"][0] == "2027-01-30"
+    assert DeclaredDay.objects.count() == 12
+    assert _run("add", "2027-10-08", "1") == "2027-10-19"
+
+
+def test_a_partial_year_is_refused(tmp_path: Path) -> None:
+    partial = tmp_path / "partial.csv"
+    partial.write_text("date,type\n2026-10-01,holiday\n", encoding="utf-8")
+    assert "2026年只有1天工作日放假" in _refused("import", str(partial), "--replace-year")
 
 
 def test_bad_import_names_the_line_and_stores_nothing(tmp_path: Path) -> None:

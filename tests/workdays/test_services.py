@@ -16,12 +16,15 @@ from gongkai.orgs.models import User
 from gongkai.workdays import selectors, services
 from gongkai.workdays.errors import YearNotDeclared, refusing_unknown_year
 from gongkai.workdays.models import DayKind, DeclaredDay, DeclaredYear
+from tests.workdays.conftest import whole_year
 
 pytestmark = pytest.mark.django_db
 
 
-def _import(text: str) -> services.ImportSummary:
-    return services.calendar_import(actor=None, source=text.encode(), filename="t.csv")
+def _import(text: str, *, replace_year: bool = False) -> services.ImportSummary:
+    return services.calendar_import(
+        actor=None, source=text.encode(), filename="t.csv", replace_year=replace_year
+    )
 
 
 def test_import_declares_the_year_and_the_calendar_uses_it(csv_2027: Path) -> None:
@@ -37,6 +40,7 @@ def test_import_declares_the_year_and_the_calendar_uses_it(csv_2027: Path) -> No
         "replaced": [],
         "overrides": [],
         "dry_run": False,
+        "changes": [],
     }
     year = DeclaredYear.objects.get()
     assert (year.year, year.revision, year.source_file) == (2027, 1, "calendar_2027.csv")
@@ -69,26 +73,111 @@ def test_import_is_audited(csv_2027: Path) -> None:
 def test_reimport_replaces_the_year_whole(csv_2027: Path) -> None:
     services.calendar_import(actor=None, source=csv_2027.read_bytes(), filename=csv_2027.name)
     assert not selectors.calendar().is_workday(dt.date(2027, 10, 1))
-    summary = _import("date,type\n2027-05-03,holiday\n")
+    summary = _import(whole_year(2027, "2027-05-03,holiday"), replace_year=True)
     assert summary.replaced == [2027]
-    assert (summary.holidays, summary.workdays) == (1, 0)
+    assert (summary.holidays, summary.workdays) == (13, 0)
     assert DeclaredYear.objects.get().revision == 2
-    assert list(DeclaredDay.objects.values_list("date", flat=True)) == [dt.date(2027, 5, 3)]
     calendar = selectors.calendar()
-    assert calendar.is_workday(dt.date(2027, 10, 1))  # no longer declared: a plain Friday
+    assert calendar.is_workday(dt.date(2027, 2, 8))  # no longer declared: a plain Monday
+    assert not calendar.is_workday(dt.date(2027, 1, 30))  # nor the make-up Saturday
     assert not calendar.is_workday(dt.date(2027, 5, 3))
     latest = AuditEntry.objects.filter(action="workdays.import").order_by("id").last()
     assert latest is not None
     assert latest.summary.startswith("替换2027年")
+    assert latest.data["replaced_source"] == "office"
+    assert "2027-05-03" in latest.data["diff"]["holidays_added"]
+    assert "2027-02-08" in latest.data["diff"]["holidays_removed"]
+    assert latest.data["diff"]["workdays_removed"] == [
+        "2027-01-30",
+        "2027-02-20",
+        "2027-09-26",
+        "2027-10-09",
+    ]
 
 
 def test_reimport_leaves_other_years_alone() -> None:
-    _import("date,type\n2027-01-01,holiday\n2028-01-03,holiday\n")
-    _import("date,type\n2028-01-04,holiday\n")
+    _import(whole_year(2027) + whole_year(2028).removeprefix("date,type\n"))
+    _import(whole_year(2028, "2028-01-04,holiday"), replace_year=True)
     calendar = selectors.calendar()
-    assert not calendar.is_workday(dt.date(2027, 1, 1))
-    assert calendar.is_workday(dt.date(2028, 1, 3))
+    assert not calendar.is_workday(dt.date(2027, 10, 1))
+    assert calendar.is_workday(dt.date(2027, 1, 4))
     assert not calendar.is_workday(dt.date(2028, 1, 4))
+
+
+def test_a_year_that_exists_is_not_replaced_without_replace_year(csv_2027: Path) -> None:
+    """The probe's finding: a correction file silently replaced a whole year."""
+    services.calendar_import(actor=None, source=csv_2027.read_bytes(), filename=csv_2027.name)
+    before = list(DeclaredDay.objects.values_list("date", "kind"))
+    with pytest.raises(services.YearExists) as caught:
+        _import(whole_year(2027))
+    assert caught.value.message.startswith(
+        "2027年已有工作日历，导入将整年替换：2027年（现为公开办此前导入）："
+    )
+    assert "取消调休上班4天（01-30、02-20、09-26、10-09）" in caught.value.message
+    assert list(DeclaredDay.objects.values_list("date", "kind")) == before
+    assert DeclaredYear.objects.get().revision == 1
+    assert AuditEntry.objects.filter(action="workdays.import").count() == 1
+
+
+def test_a_state_council_year_shows_its_changes_and_needs_replace_year() -> None:
+    # 2025: the State Council's 8-day Spring Festival 01-28..02-04, make-up days 01-26 and 02-08.
+    text = (
+        "date,type\n2025-01-01,holiday\n"
+        + "".join(f"2025-01-{d},holiday\n" for d in (28, 29, 30, 31))
+        + "2025-02-03,holiday\n2025-02-04,holiday\n2025-01-26,workday\n"
+        + "".join(f"2025-10-0{d},holiday\n" for d in range(1, 9))
+    )
+    with pytest.raises(services.YearExists) as caught:
+        _import(text)
+    (change,) = caught.value.changes
+    assert change.source == "state_council"
+    # Dropped from the file: 清明, 劳动节, 端午 and the make-up days of May and October.
+    assert "2025-04-04" in change.holidays_removed and "2025-05-05" in change.holidays_removed
+    assert change.holidays_added == []
+    assert change.workdays_removed == ["2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"]
+    assert not DeclaredYear.objects.exists()
+    dry = services.calendar_import(actor=None, source=text.encode(), dry_run=True)
+    assert dry.changes == [change]
+    summary = _import(text, replace_year=True)
+    assert summary.overrides == [2025]
+    entry = AuditEntry.objects.get(action="workdays.import")
+    assert entry.data["replaced_source"] == "state_council"
+    assert "取消放假" in entry.summary
+    assert selectors.calendar().is_workday(dt.date(2025, 4, 4))
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("date,type\n2025-10-01,holiday\n", "2025年只有1天"),
+        (
+            "date,type\n2027-10-01,holiday\n2027-10-02,holiday\n2027-10-09,workday\n",
+            "2027年只有1天",
+        ),
+        # Weekend days listed as holidays change nothing and do not count.
+        (
+            "date,type\n" + "".join(f"2027-10-{d:02d},holiday\n" for d in range(1, 15)),
+            "2027年只有10天",
+        ),
+    ],
+)
+def test_a_partial_year_is_refused_even_with_replace_year(text: str, fragment: str) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        _import(text, replace_year=True)
+    assert fragment in caught.value.message
+    assert "少于11天" in caught.value.message
+    assert not DeclaredYear.objects.exists()
+
+
+def test_every_state_council_year_passes_the_partial_year_check() -> None:
+    """The threshold is below every real year (chinesecalendar: at least 16 since 2004)."""
+    from gongkai.clock import state_council_years
+
+    least = min(
+        len({d for d in table.holidays if d.weekday() < 5})
+        for table in state_council_years().values()
+    )
+    assert least >= 16 > services.MIN_WEEKDAY_HOLIDAYS
 
 
 def test_a_bad_line_stores_nothing_and_keeps_what_was_there(csv_2027: Path) -> None:
@@ -121,20 +210,20 @@ def test_dry_run_stores_nothing(csv_2027: Path) -> None:
 def test_an_office_year_overrides_the_state_council_year_entirely() -> None:
     # A correction of 2025: the office's declaration is the whole year (ADR 0004).
     assert selectors.calendar().is_workday(dt.date(2025, 10, 11))  # State Council make-up day
-    summary = _import("date,type\n2025-10-01,holiday\n")
+    summary = _import(whole_year(2025), replace_year=True)
     assert summary.overrides == [2025]
     calendar = selectors.calendar()
     assert calendar.table(2025).source == "office"
     assert not calendar.is_workday(dt.date(2025, 10, 11))  # not declared: a plain Saturday
-    assert calendar.is_workday(dt.date(2025, 10, 2))
+    assert calendar.is_workday(dt.date(2025, 5, 5))
     assert calendar.table(2024).source == "state_council"
 
 
 def test_only_the_office_may_import(editor: User, office: User) -> None:
     with pytest.raises(AccessDenied):
-        services.calendar_import(actor=editor, source=b"date,type\n2027-01-01,holiday\n")
+        services.calendar_import(actor=editor, source=whole_year(2027).encode())
     assert not DeclaredYear.objects.exists()
-    services.calendar_import(actor=office, source=b"date,type\n2027-01-01,holiday\n")
+    services.calendar_import(actor=office, source=whole_year(2027).encode())
     entry = AuditEntry.objects.get(action="workdays.import")
     assert entry.actor == office
     assert entry.data["via"] == "web"
@@ -146,7 +235,7 @@ def test_the_calendar_is_cached_until_the_office_data_changes() -> None:
         again = selectors.calendar()
     assert again is first
     assert len(queries) == 1  # the stamp of the declared years, nothing else
-    _import("date,type\n2027-01-01,holiday\n")
+    _import(whole_year(2027))
     rebuilt = selectors.calendar()
     assert rebuilt is not first
     assert rebuilt.covers(2027)

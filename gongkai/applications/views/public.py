@@ -9,6 +9,10 @@ data, the handlers' names or the staff's notes. An unknown number and a wrong co
 answer. The receipt is shown once, to the browser that applied (its session), and holds only
 what the applicant typed and what the office will do with it. The letter's link is signed and
 expires (LETTER_LINK_AGE): only a visitor who has just given the number and code gets one.
+
+The form, the tracking page and the letter link are throttled per client address (and the
+tracking page per tracking number too) by gongkai.orgs.throttle, in the database so every web
+worker counts alike; a refusal is a 429 with a Chinese sentence saying when to try again.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from gongkai import clock as statutory
 from gongkai.applications import letters, selectors, services
 from gongkai.applications.forms import ApplicantForm, TrackForm
 from gongkai.applications.models import Application, Channel, Letter, Stage
+from gongkai.core import clock
 from gongkai.core.downloads import stored_download
 from gongkai.core.errors import GongkaiError
+from gongkai.orgs import throttle
 from gongkai.workdays.selectors import calendar
 
 # The number and code of a just-submitted application, kept in the session until shown once.
@@ -40,6 +46,23 @@ SUMMARY_CHARS = 200
 # The letter's download link, signed for the application after its number and code were given.
 LETTER_SALT = "gongkai.applications.letter-download"
 LETTER_LINK_AGE = 30 * 60
+
+# Throttles. Each online application starts a statutory clock (20 working days, 条例第三十三条)
+# on a unit's handlers, so a flood of them is an attack on the handlers, not on the server: an
+# address may file 5 an hour and 20 a day (a person rarely has more than a few requests; a
+# service hall filing for many people uses the office's registration instead). Tracking counts
+# lookups that found nothing: 20 an hour from one address (a shared address of a village or a
+# service hall has room to mistype), 5 an hour for one tracking number (its own applicant
+# mistyping the code; a guesser of one number's code gets nowhere). The letter's link: 30
+# downloads an hour per address and 10 per application.
+APPLY_PER_HOUR = throttle.Rule("apply.address", limit=5, window=dt.timedelta(hours=1))
+APPLY_PER_DAY = throttle.Rule("apply.address.day", limit=20, window=dt.timedelta(days=1))
+TRACK_MISSES_PER_ADDRESS = throttle.Rule("track.address", limit=20, window=dt.timedelta(hours=1))
+TRACK_MISSES_PER_NUMBER = throttle.Rule("track.number", limit=5, window=dt.timedelta(hours=1))
+LETTERS_PER_ADDRESS = throttle.Rule("letter.address", limit=30, window=dt.timedelta(hours=1))
+LETTERS_PER_APPLICATION = throttle.Rule(
+    "letter.application", limit=10, window=dt.timedelta(hours=1)
+)
 
 
 @dataclass(frozen=True)
@@ -169,7 +192,14 @@ def apply(request: HttpRequest) -> HttpResponse:
     """The application form of 条例第二十九条; on success the number and code are shown once."""
     form = ApplicantForm(request.POST or None, units=list(selectors.handling_units()))
     status = 200
+    address = throttle.client_address(request)
     if request.method == "POST":
+        until = throttle.first_blocked([(APPLY_PER_HOUR, address), (APPLY_PER_DAY, address)])
+        if until is not None:
+            form.is_valid()  # what was typed stays on the page, with any other problem
+            form.add_error(None, _too_many_applications(until))
+            response = render(request, "portal/applications/apply.html", {"form": form}, status=429)
+            return _retry_after(response, until)
         if form.is_valid():
             try:
                 application, code = services.application_submit_online(
@@ -178,6 +208,8 @@ def apply(request: HttpRequest) -> HttpResponse:
             except GongkaiError as err:
                 form.add_error(None, err.message)
             else:
+                throttle.hit(APPLY_PER_HOUR, address)
+                throttle.hit(APPLY_PER_DAY, address)
                 request.session[SUBMITTED_KEY] = {
                     "tracking_no": application.tracking_no,
                     "code": code,
@@ -215,10 +247,18 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST)
     if not form.is_valid():
         return render(request, "portal/applications/track.html", {"form": form}, status=400)
-    application = selectors.public_application(
-        form.cleaned_data["tracking_no"], form.cleaned_data["code"]
+    number = form.cleaned_data["tracking_no"]
+    address = throttle.client_address(request)
+    # Refused before the code is checked, so a right guess during the wait is no use either.
+    until = throttle.first_blocked(
+        [(TRACK_MISSES_PER_ADDRESS, address), (TRACK_MISSES_PER_NUMBER, number)]
     )
+    if until is not None:
+        return _track_refused(request, until)
+    application = selectors.public_application(number, form.cleaned_data["code"])
     if application is None:
+        throttle.hit(TRACK_MISSES_PER_ADDRESS, address)
+        throttle.hit(TRACK_MISSES_PER_NUMBER, number)
         context = {"form": TrackForm(), "not_found": True}
         return _no_store(render(request, "portal/applications/track.html", context, status=404))
     context = {"status": public_status(application), **_letter_link(application)}
@@ -254,9 +294,42 @@ def reply_letter(request: HttpRequest, token: str) -> HttpResponse | FileRespons
         return _no_store(render(request, "portal/applications/track.html", context, status=410))
     except signing.BadSignature:
         raise Http404(_("没有找到该文书。")) from None
+    address = throttle.client_address(request)
+    application_key = str(signed["a"])
+    until = throttle.first_blocked(
+        [(LETTERS_PER_ADDRESS, address), (LETTERS_PER_APPLICATION, application_key)]
+    )
+    if until is not None:
+        return _track_refused(request, until)
     letter = letters.letter_for_applicant(application_id=signed["a"], letter_id=signed["l"])
     if letter is None:
         raise Http404(_("没有找到该文书。"))
+    throttle.hit(LETTERS_PER_ADDRESS, address)
+    throttle.hit(LETTERS_PER_APPLICATION, application_key)
     response = stored_download(letter.file, name=_letter_name(letter), kind="docx", private=True)
     letters.letter_handed_to_applicant(letter=letter)
     return response
+
+
+def _retry_after(response: HttpResponse, until: dt.datetime) -> HttpResponse:
+    """Say when to come back in the header too (RFC 9110 Retry-After, in seconds)."""
+    seconds = max(1, int((until - clock.now()).total_seconds()) + 1)
+    response["Retry-After"] = str(seconds)
+    return _no_store(response)
+
+
+def _too_many_applications(until: dt.datetime) -> str:
+    return _(
+        "您在短时间内提交的申请较多，请于%(time)s后再提交。急需提交的，"
+        "也可以通过信函或到受理机关当面提出申请。"
+    ) % {"time": throttle.local_time(until)}
+
+
+def _track_refused(request: HttpRequest, until: dt.datetime) -> HttpResponse:
+    """The tracking page again, saying when to try again (429)."""
+    message = _(
+        "查询过于频繁，为保护申请人的信息，请于%(time)s后再查询。忘记查询码的，请联系受理机关。"
+    ) % {"time": throttle.local_time(until)}
+    context = {"form": TrackForm(), "throttled": message}
+    response = render(request, "portal/applications/track.html", context, status=429)
+    return _retry_after(response, until)

@@ -91,6 +91,12 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_report": item.status == RectificationStatus.OPEN
         and permissions.can_report_rectification_of(user, item.unit),
         "can_decide": item.status == RectificationStatus.REPORTED and manage,
+        # Separation of duties: whoever reported it (the office may) cannot close it.
+        "self_review_message": permissions.SELF_REVIEW_REPORT_MESSAGE
+        if item.status == RectificationStatus.REPORTED
+        and manage
+        and not permissions.may_sign_off(user, services.writer_ids(item))
+        else "",
         "report_form": ReportForm(initial={"text": item.report_text}),
         "return_form": ReturnForm(),
         "close_form": CloseForm(),

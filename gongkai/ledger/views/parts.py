@@ -83,6 +83,12 @@ def assignment_page(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_report and holds,
         "can_decide": permissions.can_manage_work_plans(user)
         and assignment.status == AssignmentStatus.REPORTED,
+        # Separation of duties: whoever wrote the part (the office may) cannot confirm it.
+        "self_review_message": permissions.SELF_REVIEW_REPORT_MESSAGE
+        if permissions.can_manage_work_plans(user)
+        and assignment.status == AssignmentStatus.REPORTED
+        and not permissions.may_sign_off(user, services.writer_ids(assignment))
+        else "",
         "report_form": ReportForm(initial={"report": assignment.report}),
         "accepted": ACCEPTED_TEXT,
         "return_form": ReturnForm(),

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from gongkai.core import clock
 from gongkai.core.errors import GongkaiError
+from gongkai.orgs.throttle import client_address
 from gongkai.portal import selectors, services
 from gongkai.portal.models import ErrorKind
 from gongkai.portal.site_forms import ErrorReportForm
@@ -143,21 +143,6 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         ),
     ]
     return render(request, "portal/sitemap.html", {"entries": entries})
-
-
-def client_address(request: HttpRequest) -> str:
-    """The sender's address: the last X-Forwarded-For entry when the request came through a
-    proxy on this machine or network (docs/deploy/nginx.conf appends the client's address
-    there); otherwise the connection's own address, which a client cannot forge."""
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    try:
-        proxied = ipaddress.ip_address(remote).is_private  # loopback is private too
-    except ValueError:
-        proxied = False
-    if forwarded and proxied:
-        return forwarded.split(",")[-1].strip()
-    return remote
 
 
 def _reported_page(request: HttpRequest) -> str:

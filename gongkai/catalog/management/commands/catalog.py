@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai import cli
 from gongkai.catalog import excel, selectors, services
 from gongkai.catalog.models import Catalog, Domain
 from gongkai.core import clock
@@ -58,9 +59,7 @@ class Command(BaseCommand):
             raise CommandError(f"{exc.message} {details}".strip()) from exc
 
     def _read(self, path: Path) -> bytes:
-        if not path.is_file():
-            raise CommandError(f"找不到文件：{path}")
-        return path.read_bytes()
+        return cli.read_input(path, what="Excel工作簿")
 
     def _import(self, options: dict[str, Any]) -> None:
         unit = _unit(options["unit"])
@@ -86,10 +85,12 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def _export(self, options: dict[str, Any]) -> None:
+        # Refused before the work: a missing folder or a folder given as the file (issue 12).
+        cli.check_output(options["output"])
         unit = _unit(options["unit"])
         catalogs = Catalog.objects.filter(unit=unit).order_by("-version")
         if options["version"] is not None:
-            catalogs = catalogs.filter(version=options["version"])
+            catalogs = catalogs.filter(version=cli.check_year(options["version"], what="目录版本"))
         catalog = catalogs.first()
         if catalog is None:
             raise CommandError(f"{unit.name}（{unit.code}）没有可导出的目录。")
@@ -98,7 +99,7 @@ class Command(BaseCommand):
             [(s.domain, s.items) for s in sections],
             title_prefix=f"{unit.name}{catalog.version}年",
         )
-        options["output"].write_bytes(data)
+        cli.write_output(options["output"], data)
         count = sum(len(s.items) for s in sections)
         self.stdout.write(
             json.dumps(

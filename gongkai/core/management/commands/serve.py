@@ -36,6 +36,18 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def _check_bind(address: str) -> None:
+    """Refuse an address gunicorn would choke on with a traceback (a port out of range)."""
+    if address.startswith(("unix:", "fd://")):
+        return
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or not 1 <= int(port) <= 65535 or not host:
+        raise CommandError(
+            f"Refusing to start: bind address {address!r} must be host:port with a port "
+            "from 1 to 65535 (e.g. 127.0.0.1:8000) / 监听地址应写成 主机:端口，端口为1至65535"
+        )
+
+
 class Command(BaseCommand):
     help = "Serve gongkai with gunicorn (the production server); settings from the environment."
 
@@ -60,6 +72,8 @@ class Command(BaseCommand):
         if workers < 1:
             raise CommandError("GONGKAI_WORKERS must be at least 1.")
         bind = [part.strip() for part in (options["bind"] or settings.GONGKAI_BIND).split(",")]
+        for address in bind:
+            _check_bind(address)
         config: dict[str, Any] = {
             "bind": [
                 part.strip() for part in (options["bind"] or settings.GONGKAI_BIND).split(",")

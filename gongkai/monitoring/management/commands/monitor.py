@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import urllib.parse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai import cli
 from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.monitoring import services
@@ -48,6 +51,15 @@ class Command(BaseCommand):
         url: str = options["url"]
         if not url.startswith(("http://", "https://")):
             raise CommandError("检测地址应以http://或https://开头。")
+        try:
+            urllib.parse.urlsplit(url).port  # noqa: B018 - raises on a bad host or port
+        except ValueError as exc:
+            raise CommandError(
+                f"检测地址“{url}”无效，请写成 https://gongkai.example.gov.cn/ 这样的网址。"
+            ) from exc
+        timeout = options["timeout"]
+        if not (math.isfinite(timeout) and 0 < timeout <= 600):
+            raise CommandError(f"超时时间应为0到600秒之间的数，收到“{timeout}”。")
         fetched = services.fetch(url, timeout=options["timeout"])
         probe = services.probe_record(url=url, fetched=fetched)
         self.stdout.write(
@@ -70,6 +82,7 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(options["date"])
             except ValueError as exc:
                 raise CommandError(f"日期“{options['date']}”格式不正确，应为YYYY-MM-DD。") from exc
+            cli.check_year(day.year, what=f"日期“{options['date']}”的年份")
         result = site_check(day)
         if options["format"] == "json":
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

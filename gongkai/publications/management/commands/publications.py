@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai import cli
 from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit
@@ -113,8 +114,7 @@ class Command(BaseCommand):
             items = items.filter(unit=unit)
         if options["since"]:
             items = items.filter(published_at__date__gte=self._date(options["since"]))
-        if not output.parent.is_dir():
-            raise CommandError(f"找不到输出文件夹：{output.parent}")
+        cli.check_output(output)  # a missing folder, a folder named like the file (issue 12)
         count, files = interchange.export_to(items, output)
         return {"exported": count, "attachments": files, "output": str(output)}
 

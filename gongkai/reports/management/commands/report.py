@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai import cli
 from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.orgs.models import Unit
@@ -38,15 +39,15 @@ class Command(BaseCommand):
             each.add_argument("--output", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Refused before the report is computed: a year no date can hold, an unwritable output.
+        cli.check_year(options["year"])
+        cli.check_output(options["output"])
         try:
             data = self._monthly(options) if options["kind"] == "monthly" else self._annual(options)
         except GongkaiError as exc:
             raise CommandError(exc.message) from exc
         output: Path = options["output"]
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise CommandError(f"无法写入文件：{output}（{exc.strerror}）") from exc
+        cli.write_output(output, data)
         self.stdout.write(json.dumps({"output": str(output), "bytes": len(data)}))
 
     def _monthly(self, options: dict[str, Any]) -> bytes:

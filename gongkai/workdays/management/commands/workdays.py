@@ -19,6 +19,7 @@ from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
 from gongkai.workdays import selectors, services
 from gongkai.workdays.errors import refusing_unknown_year
+from gongkai.workdays.models import FIRST_YEAR, LAST_YEAR
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -28,9 +29,16 @@ def parse_date(text: str, *, what: str = "日期") -> dt.date:
     value = text.strip()
     if ISO_DATE.match(value):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            # 9999-12-31 counted forward runs past the last date Python has (issue 12).
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise CommandError(
+                    f"{what}“{text}”超出工作日历的范围，年份应在{FIRST_YEAR}至{LAST_YEAR}年之间。"
+                )
+            return day
     raise CommandError(f"{what}“{text}”无效，请按YYYY-MM-DD格式填写真实日期。")
 
 
@@ -89,7 +97,12 @@ class Command(BaseCommand):
         sub.add_parser("years", help="列出已有工作日历的年度及其来源")
         imp = sub.add_parser("import", help="导入年度工作日历CSV（表头 date,type）")
         imp.add_argument("file", type=Path)
-        imp.add_argument("--dry-run", action="store_true", help="只检查文件，不保存")
+        imp.add_argument("--dry-run", action="store_true", help="只检查文件并列出变化，不保存")
+        imp.add_argument(
+            "--replace-year",
+            action="store_true",
+            help="文件中的年度已有工作日历（国务院安排或此前导入）时，确认整年替换",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -149,12 +162,32 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
+        if path.is_dir():
+            raise CommandError(f"“{path}”是文件夹，请指定工作日历CSV文件。")
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
-        summary = services.calendar_import(
-            actor=None,
-            source=path.read_bytes(),
-            filename=path.name,
-            dry_run=options["dry_run"],
-        )
+        try:
+            source = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件“{path}”：{exc.strerror}。") from exc
+        try:
+            summary = services.calendar_import(
+                actor=None,
+                source=source,
+                filename=path.name,
+                dry_run=options["dry_run"],
+                replace_year=options["replace_year"],
+            )
+        except services.YearExists as exc:
+            # The changes go to stderr, one line per year, for the operator to read (stdout keeps
+            # only the JSON summary); the refusal stays one line.
+            for change in exc.changes:
+                self.stderr.write(change.describe())
+            years = "、".join(f"{change.year}年" for change in exc.changes)
+            raise CommandError(
+                f"{years}已有工作日历，未导入；以上是整年替换后的变化，"
+                "确认无误后加 --replace-year 重新导入。"
+            ) from exc
+        for change in summary.changes:
+            self.stderr.write(change.describe())
         self.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False))
