@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import IO
 
+from gongkai.core import zipguard
 from gongkai.core.uploads import OLE2_MAGIC, ZIP_MAGIC
 
 EXTENSIONS = {
@@ -114,5 +115,13 @@ def check_evidence(name: str, stream: IO[bytes], *, max_bytes: int) -> CheckedFi
         raise EvidenceRefused(
             f"文件内容与扩展名“.{extension}”不符，请确认文件没有损坏或被改名后重新上传。"
         )
+    if kind in {"docx", "xlsx"}:
+        # Evidence is stored, never parsed, so a bomb costs nothing here; a macro file renamed
+        # .docx/.xlsx would still reach the inspectors who open it (issue 12).
+        stream.seek(0)
+        try:
+            zipguard.refuse_macros(stream.read())
+        except zipguard.UnsafeArchive as exc:
+            raise EvidenceRefused(exc.message) from exc
     stream.seek(0)
     return CheckedFile(kind=kind, size=size, sha256=digest.hexdigest())

@@ -98,9 +98,9 @@ class Command(BaseCommand):
             try:
                 return textcheck.docx_text(data)
             except ValueError as exc:
-                raise CommandError(
-                    f"不是有效的 Word 文档（.docx）：{shown}，旧版 .doc 请先另存为 .docx。"
-                ) from exc
+                # The reader's own sentence (a DTD, too much text, broken XML) when it has one.
+                why = getattr(exc, "message", "") or "旧版 .doc 请先另存为 .docx。"
+                raise CommandError(f"不是有效的 Word 文档（.docx）：{shown}。{why}") from exc
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
