@@ -103,6 +103,10 @@ INSTALLED_APPS = [
     "gongkai.monitoring",
     "gongkai.ledger",
     "gongkai.assessment",
+    "gongkai.participation",
+    "gongkai.push",
+    # K: messages (领导信箱, 咨询, 我为政府网站找错; issue 13).
+    "gongkai.interaction",
     "gongkai.portal",
     "gongkai.api",
     "gongkai.demo",
@@ -252,6 +256,12 @@ GONGKAI_MAX_ATTACHMENT_BYTES = int(
 GONGKAI_NON_PUBLIC_REVIEW_MONTHS = int(os.environ.get("GONGKAI_NON_PUBLIC_REVIEW_MONTHS", "12"))
 # Applications: remind handlers this many working days before a due date (答复期限 and others).
 GONGKAI_REMINDER_WORKDAYS = int(os.environ.get("GONGKAI_REMINDER_WORKDAYS", "5"))
+# --- I: policy interpretation (issue 13) ---
+# "Synchronous" interpretation (同步发布) is the county's own rule, not a statutory period: an
+# interpretation published within this many working days (office calendar) after its policy
+# document is in time. Default 3 (REFERENCE.md, "Other periods"); 0 means the same day.
+GONGKAI_INTERPRETATION_WORKDAYS = int(os.environ.get("GONGKAI_INTERPRETATION_WORKDAYS", "3"))
+# --- end I ---
 
 # The production server (`gongkai serve`, gunicorn): address, worker processes (default two per
 # core plus one) and the seconds a request may take before its worker is restarted.
@@ -293,6 +303,14 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_EMAIL_FROM", "gongkai@localhost").strip()
+
+# --- L: precise push (政策找人, gongkai.push) ---
+# Subscribers' mail goes through the e-mail settings above (SMTP, or files under
+# GONGKAI_VAR_DIR/mail). A confirmation link lapses after this many days; daily digests go out
+# from this local hour (`gongkai send-digests`, also a task of `gongkai tick`).
+GONGKAI_PUSH_CONFIRM_DAYS = int(os.environ.get("GONGKAI_PUSH_CONFIRM_DAYS", "3"))
+GONGKAI_PUSH_DIGEST_HOUR = int(os.environ.get("GONGKAI_PUSH_DIGEST_HOUR", "8"))
+# --- end of L ---
 
 # Sessions live in the database (Django's default engine, named here so nobody has to look it
 # up): any web process behind the proxy can serve any request.

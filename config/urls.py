@@ -10,13 +10,18 @@ from gongkai.orgs import account_pages
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # K: messages — public pages under /hudong/, the staff pages under /staff/messages/.
+    path("", include("gongkai.interaction.urls")),
     path("", include("gongkai.portal.urls")),
+    path("push/", include("gongkai.push.urls")),
     path("staff/publications/", include("gongkai.publications.urls")),
     path("staff/applications/", include("gongkai.applications.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
     path("staff/monitoring/", include("gongkai.monitoring.urls")),
     path("staff/ledger/", include("gongkai.ledger.urls")),
     path("staff/assessment/", include("gongkai.assessment.urls")),
+    path("staff/push/", include("gongkai.push.staff_urls")),
+    path("", include("gongkai.participation.urls")),  # /participation/ and /staff/participation/
     path("staff/site/", include("gongkai.portal.staff_urls")),
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),

@@ -40,11 +40,13 @@ from gongkai.applications.models import Application, Stage
 from gongkai.catalog import selectors as catalog_selectors
 from gongkai.catalog.models import Catalog, CatalogStatus
 from gongkai.core import clock
+from gongkai.interaction import selectors as interaction_selectors
 from gongkai.ledger import selectors as ledger_selectors
 from gongkai.monitoring.freshness import end_of
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Membership, Role, Unit, UnitKind, User
 from gongkai.orgs.selectors import memberships_of, units_visible_to
+from gongkai.publications import interpretation as publication_interpretation
 from gongkai.publications import selectors as publication_selectors
 from gongkai.publications.models import Publication, PublicationStatus
 from gongkai.workdays.selectors import calendar
@@ -364,6 +366,7 @@ def _unit_duty_links(user: Any, units: list[Unit]) -> list[Row]:
     """The ledger, rectification and new-media pages, for the roles that report to them
     (permissions.can_report_task_of and its neighbours: editors and reviewers)."""
     links = [Row(_("工作台账（工作任务和佐证材料）"), _url("ledger:plans"))]
+    links.append(Row(_("公众参与（征求意见、留言审核）"), _url("participation:staff_home")))
     if any(permissions.can_report_rectification_of(user, u) for u in units):
         links.append(Row(_("整改事项"), _url("assessment:rectifications")))
     if any(
@@ -380,6 +383,15 @@ def _ledger_overdue_row(units: list[Unit], today: dt.date) -> Row:
     return Row(_("逾期未完成的台账任务"), _url("ledger:overdue"), count=count, alert=True)
 
 
+def _message_rows(units: list[Unit] | None, today: dt.date) -> list[Row]:
+    """K: the public's messages past their due date (5 working days, simple 3, 找错 3), of
+    ``units`` (None: the county's), linked to the message list (gongkai.interaction)."""
+    ids = None if units is None else {u.pk for u in units}
+    count = interaction_selectors.overdue_count(units=ids, today=today)
+    url = _url("interaction:list", query={"overdue": "on"})
+    return [Row(_("超期未答复的留言"), url, count=count, alert=True)]
+
+
 def _guide_links(user: Any, units: list[Unit]) -> list[Row]:
     """Each unit's 政府信息公开指南 details, which its editor keeps (when the page exists:
     permissions.can_edit_guide_of decides)."""
@@ -393,10 +405,24 @@ def _guide_links(user: Any, units: list[Unit]) -> list[Row]:
     return links
 
 
+def _interpretation_rows(units: list[Unit], today: dt.date) -> list[Row]:
+    """谁起草、谁解读: the units' policy documents of this year still without an interpretation,
+    past the county's deadline (counted against the rate) and still within it
+    (gongkai.publications.interpretation)."""
+    waiting = publication_interpretation.to_do([u.pk for u in units], today=today)
+    url = _url("publications:interpretation")
+    return [
+        Row(_("逾期未解读的政策文件"), url, count=waiting.missing, alert=True),
+        Row(_("待解读的政策文件（期限未到）"), url, count=waiting.pending),
+    ]
+
+
 def editor_section(user: Any, units: list[Unit], today: dt.date) -> Section:
     """信息员: the unit's drafts, returned items and catalog status, and what to start."""
     rows = _postings_rows(user, units)
     rows.append(_ledger_overdue_row(units, today))
+    rows.extend(_interpretation_rows(units, today))
+    rows.extend(_message_rows(units, today))
     links = _drafting_links(user, units, village=False) + _guide_links(user, units)
     return Section(
         role=Role.EDITOR,
@@ -582,6 +608,7 @@ def handler_section(user: Any, units: list[Unit], today: dt.date) -> Section:
         ),
         Row(_("待补正"), listed(stage=Stage.SUPPLEMENT), count=figures["supplement"]),
         Row(_("办理中"), listed(stage=Stage.HANDLING), count=figures["handling"]),
+        *_message_rows(units, today),
     ]
     links = []
     if any(permissions.can_handle_applications_of(user, u) for u in units):
@@ -708,12 +735,15 @@ def office_section(user: Any, units: list[Unit], figures: CountyFigures, today: 
             catalog_selectors.catalogs_visible_to(user).filter(status=CatalogStatus.SUBMITTED),
         )
     rows = [to_review, figures.overdue, figures.awaiting, figures.late, figures.tasks]
+    rows.extend(_message_rows(None, today))
     links = [
         Row(_("网站与政务新媒体监测"), _url("monitoring:overview")),
         Row(_("数据看板"), _url("assessment:dashboard")),
         Row(_("政务公开月报"), _url("reports:monthly")),
         Row(_("政府信息公开工作年度报告"), _url("reports:annual")),
         Row(_("工作台账（工作任务和佐证材料）"), _url("ledger:plans")),
+        Row(_("公众参与（决策事项目录、征求意见、会议公开）"), _url("participation:staff_home")),
+        Row(_("政策找人（订阅与推送、服务对象标签）"), _url("push_staff:overview")),
         Row(_("考核指标与得分"), _url("assessment:sets")),
         Row(_("整改事项"), _url("assessment:rectifications")),
         Row(_("全部政府信息"), _url("publications:list")),
@@ -741,7 +771,7 @@ def office_section(user: Any, units: list[Unit], figures: CountyFigures, today: 
 # (URL name, label): the office's pages that other parts of issue 11 add (the 找错 queue, the
 # site settings, the units' guides), linked when their URL exists.
 OFFICE_OPTIONAL_PAGES: tuple[tuple[str, StrOrPromise], ...] = (
-    ("site:error_reports", gettext_lazy("网站找错留言（我为政府网站找错）")),
+    ("interaction:list", gettext_lazy("留言办理（领导信箱、咨询、我为政府网站找错）")),
     ("site:settings", gettext_lazy("网站设置（主办单位、备案号和联系方式）")),
     ("staff:guide_list", gettext_lazy("政府信息公开指南维护")),
     ("staff:audit_log", gettext_lazy("审计日志（导出、校验）")),

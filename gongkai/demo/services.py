@@ -41,9 +41,12 @@ from gongkai.demo.applications import load_applications
 from gongkai.demo.assessment import load_assessment
 from gongkai.demo.columns import load_standard_columns
 from gongkai.demo.guides import load_unit_guides
+from gongkai.demo.interaction import load_interaction
+from gongkai.demo.interpretations import load_interpretations
 from gongkai.demo.ledger import load_ledger
 from gongkai.demo.monitoring import load_monitoring
 from gongkai.demo.publications import load_publications
+from gongkai.demo.push import load_push
 from gongkai.demo.reports import load_reports
 from gongkai.demo.site import link_interpretations, load_site_settings
 from gongkai.ledger.models import Task
@@ -379,6 +382,7 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     _load_catalogs(units, users)
     load_publications(units=units, users=users)
     load_standard_columns(units=units)
+    load_interpretations()
     link_interpretations()
     load_site_settings()
     load_applications(units=units, users=users)
@@ -386,6 +390,8 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     load_ledger(units=units, users=users)
     load_monitoring(units=units, today=clock.today())
     load_assessment(units=units, users=users)
+    load_push()  # 政策找人 (issue 13)
+    load_interaction(units=units, users=users)  # K: messages (issue 13)
     after = _counts()
     if after != before:
         audit(

@@ -14,8 +14,9 @@ new-media inspection"). On a day ``as_of`` (the end of that day, county time):
   update class that is stale, or a blank column — the census counts blank columns among them);
   5 or more blank columns (有栏目无内容; sub-columns are counted, not their parents). A column
   the office set to 不要求 (a historical topic) is left out of the first two counts.
-- 互动回应差: the interaction module (messages and their replies, issue 13) does not exist yet,
-  so 未评估 — unless the office recorded such an incident in the past year → fail.
+- 互动回应差: a valid message (领导信箱、咨询、找错, gongkai.interaction) left unanswered over 3
+  months within the past year (interaction.selectors.stale_messages), or an incident of that kind
+  the office recorded in the past year → fail; else pass.
 - 严重表述错误, 泄露国家秘密, 其他严重问题: an incident of the kind the office recorded (and did not
   cancel) in the year ending on ``as_of`` → fail; else pass, as far as the records go.
 
@@ -33,6 +34,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.core import clock
+from gongkai.interaction.models import Message
+from gongkai.interaction.selectors import stale_messages
 from gongkai.monitoring.freshness import (
     FORTNIGHTLY,
     HALF_YEARLY,
@@ -163,7 +166,7 @@ def site_check(
             _unreachable(day, office),
             _home(day, office),
             _columns(columns, office),
-            _interaction(incidents.get(IncidentKind.INTERACTION, []), office),
+            _interaction(incidents.get(IncidentKind.INTERACTION, []), office, stale_messages(day)),
             *(
                 _serious(kind, incidents.get(kind, []), office)
                 for kind in (IncidentKind.WORDING, IncidentKind.SECRET, IncidentKind.OTHER)
@@ -346,19 +349,34 @@ def _incident_evidence(incidents: list[Incident], office: str | None) -> list[Ev
     ]
 
 
-def _interaction(incidents: list[Incident], office: str | None) -> VetoResult:
-    if incidents:
+def _interaction(
+    incidents: list[Incident], office: str | None, stale: list[Message] | None = None
+) -> VetoResult:
+    stale = stale or []
+    evidence = [
+        Evidence(
+            f"留言{m.tracking_no}（{m.get_box_display()}，{m.received_on.isoformat()}收到）"
+            + (f"至{m.replied_on.isoformat()}才答复" if m.replied_on else "超过3个月未答复"),
+            m.unit.code if m.unit else office,
+        )
+        for m in stale[:MAX_EVIDENCE]
+    ]
+    if incidents or stale:
+        reasons = []
+        if stale:
+            reasons.append(f"过去一年内有{len(stale)}条有效留言超过3个月未答复")
+        if incidents:
+            reasons.append(f"县政务公开办登记了{len(incidents)}起互动回应差的问题（过去一年内）")
         return _result(
             "interaction",
             FAIL,
-            f"县政务公开办登记了{len(incidents)}起互动回应差的问题（过去一年内）。",
-            _incident_evidence(incidents, office),
+            "；".join(reasons) + "。",
+            evidence + _incident_evidence(incidents, office),
         )
     return _result(
         "interaction",
-        NOT_EVALUATED,
-        "系统尚无互动交流（留言咨询）模块，无法判断是否有超过3个月未回应的有效留言；"
-        "检查中如发现，请在“严重问题记录”中登记。",
+        PASS,
+        "过去一年内没有超过3个月未答复的有效留言，也没有登记互动回应差的问题。",
         [],
     )
 

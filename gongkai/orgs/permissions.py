@@ -167,6 +167,16 @@ def can_approve_publication_of(user: Any, unit: Unit) -> bool:
     )
 
 
+def can_tag_publication_of(user: Any, unit: Unit) -> bool:
+    """Who an item concerns (政策找人's audience tags) is set by those who write or sign it off."""
+    return can_draft_publication_of(user, unit) or can_approve_publication_of(user, unit)
+
+
+def can_manage_push(user: Any) -> bool:
+    """政策找人's tag list and ending a subscription for its owner are the office's."""
+    return is_office(user)
+
+
 def can_import_subsidies_for(user: Any, village: Unit) -> bool:
     """Subsidy payout lists are compiled by the township and posted per village (seed 001 item 8);
     the village's clerk may post its own."""
@@ -299,6 +309,29 @@ SELF_REVIEW_CATALOG_MESSAGE = "起草人不能审核自己编制的目录，请�
 SELF_REVIEW_REPORT_MESSAGE = "报送人不能确认自己报送的内容，请由县政务公开办其他工作人员确认。"
 
 
+# --- K: messages from the public (gongkai.interaction, issue 13) ---
+MESSAGE_ROLES = frozenset({Role.HANDLER, Role.EDITOR, Role.REVIEWER})
+
+
+def can_manage_messages(user: Any) -> bool:
+    """The county office assigns, transfers, reviews and closes messages and sets their clock."""
+    return is_office(user)
+
+
+def can_handle_messages_of(user: Any, unit: Unit | None) -> bool:
+    """The unit a message is assigned to answers it (承办人、信息员、审核人); the office may too."""
+    return is_office(user) or (unit is not None and has_role(user, unit, MESSAGE_ROLES))
+
+
+def can_see_writer_of(user: Any, unit: Unit | None) -> bool:
+    """A writer's name and contacts are seen by the handling unit and the office only; everyone
+    else (leaders, a unit the message was transferred away from) sees them masked."""
+    return is_office(user) or (unit is not None and bool(roles_by_unit(user).get(unit.pk)))
+
+
+# --- end K ---
+
+
 def wrote_any_of(user: Any, writer_ids: Iterable[int | None]) -> bool:
     """Whether the user is among the writers of an item (by user id; None entries, the command
     line or deleted accounts, match no one)."""
@@ -326,3 +359,22 @@ def require(allowed: bool, message: str, *, log: str = "") -> None:
 def require_pred(pred: Callable[..., bool], user: Any, *args: Any, message: str) -> None:
     """Raise AccessDenied unless ``pred(user, *args)`` holds."""
     require(pred(user, *args), message, log=f"access denied: {pred.__name__}")
+
+
+# ---------------------------------------------------------------------- public participation (J)
+def can_manage_participation(user: Any) -> bool:
+    """The office keeps the catalog of major decisions, the participation matters and the
+    meetings (the county government publishes them; seed 000)."""
+    return is_office(user)
+
+
+def can_edit_decision_of(user: Any, unit: Unit) -> bool:
+    """The office edits any row of the decisions catalog; the undertaking unit's editor or
+    reviewer updates its own rows (status, time, note) as the matter moves."""
+    return is_office(user) or has_role(user, unit, SUBMIT_ROLES)
+
+
+def can_run_consultation_of(user: Any, unit: Unit) -> bool:
+    """The drafting unit's editor or reviewer drafts a consultation, moderates its comments and
+    publishes the feedback; the office may do it for any unit. Another unit never may."""
+    return is_office(user) or has_role(user, unit, SUBMIT_ROLES)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Subquery
+from django.db.models import Subquery
 from django.http import HttpRequest
 
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind
-from gongkai.portal.models import ErrorReport, ReportStatus, SiteSettings
+from gongkai.portal.models import SiteSettings
 
 _REQUEST_ATTR = "_gongkai_site_info"
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
@@ -125,36 +125,9 @@ def office_unit() -> Unit | None:
 
 def require_office(user: Any) -> None:
     """Raise AccessDenied unless the user works for the disclosure office: the site's settings
-    and the error reports (which carry senders' phone numbers) are the office's alone."""
+    are the office's alone."""
     permissions.require(
         permissions.is_office(user),
-        "只有县政务公开办可以管理网站设置和处理网站找错留言。",
+        "只有县政务公开办可以管理网站设置。",
         log="access denied: site duties",
     )
-
-
-def error_reports(user: Any, *, status: str = "") -> QuerySet[ErrorReport]:
-    """The office's queue: pending reports oldest first, then the handled ones newest first.
-    Raises AccessDenied for anyone but the office (the reports carry senders' phone numbers)."""
-    require_office(user)
-    reports = ErrorReport.objects.select_related("handled_by")
-    if status == ReportStatus.PENDING:
-        return reports.filter(status=status).order_by("created_at", "pk")
-    if status == ReportStatus.HANDLED:
-        return reports.filter(status=status).order_by("-handled_at", "-pk")
-    return reports.order_by("-status", "created_at", "pk")
-
-
-def error_report_counts(user: Any) -> dict[str, int]:
-    """How many reports are pending and handled (one grouped count on the queue's index)."""
-    require_office(user)
-    rows = ErrorReport.objects.order_by().values("status").annotate(n=Count("pk"))
-    counts = {status: 0 for status in ReportStatus.values}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
-
-
-def error_report(user: Any, pk: int) -> ErrorReport:
-    """One report for the office; raises ErrorReport.DoesNotExist or AccessDenied."""
-    require_office(user)
-    return ErrorReport.objects.get(pk=pk)

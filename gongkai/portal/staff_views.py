@@ -1,26 +1,23 @@
 """The disclosure office's pages for the site's duties, mounted under /staff/site/ with the
 namespace "site": the settings of the footer (主办/承办单位, 网站标识码, ICP and 公安 numbers,
-联系我们) and the queue of error reports (我为政府网站找错) with its counts. Only the office
+联系我们); the old queue of error reports (我为政府网站找错) now leads to the 找错 box of the
+messages (gongkai.interaction, issue 13). Only the office
 (公开办) may open them; everyone else gets the 403 page with its sentence."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from gongkai.core.errors import AccessDenied, GongkaiError
-from gongkai.orgs.staff_pages import attempt, flash_form_errors, refusing, staff_user
+from gongkai.orgs.staff_pages import refusing, staff_user
 from gongkai.portal import selectors, services
-from gongkai.portal.models import ErrorReport, ReportStatus
-from gongkai.portal.paging import Pager
-from gongkai.portal.site_forms import HandleForm, QueueFilterForm, SiteSettingsForm
-
-QUEUE_PAGE_SIZE = 30
+from gongkai.portal.site_forms import SiteSettingsForm
 
 
 @login_required
@@ -52,51 +49,15 @@ def site_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@refusing
 def error_reports(request: HttpRequest) -> HttpResponse:
-    """The queue of error reports: 待处理 first (oldest first), with the counts by status."""
-    user = staff_user(request)
-    counts = selectors.error_report_counts(user)
-    filters = QueueFilterForm(request.GET)
-    chosen = filters.cleaned_data.get("status") if filters.is_valid() else ""
-    status = chosen or ReportStatus.PENDING
-    reports = selectors.error_reports(user, status="" if status == "all" else status)
-    total = counts[status] if status in counts else sum(counts.values())
-    pager = Pager.checked(request.GET, total, QUEUE_PAGE_SIZE)
-    context = {
-        "reports": list(reports[pager.offset : pager.end]),
-        "counts": counts,
-        "total": sum(counts.values()),
-        "status": status,
-        "pager": pager,
-    }
-    return render(request, "staff/site/reports.html", context)
+    """The old queue of error reports: they are messages in the 找错 box now (issue 13)."""
+    return redirect(f"{reverse('interaction:list')}?box=jiucuo")
 
 
 @login_required
-@require_POST
-@refusing
 def error_report_handle(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one report handled with the office's note, back to the queue."""
-    user = staff_user(request)
-    try:
-        report = selectors.error_report(user, pk)
-    except ErrorReport.DoesNotExist as err:
-        raise Http404(_("没有这条留言。")) from err
-    form = HandleForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
-        return redirect("site:error_reports")
-    reply = form.cleaned_data["reply"]
-    handled = attempt(
-        request,
-        lambda: services.error_report_handle(actor=user, report=report, reply=reply),
-    )
-    if handled.ok:
-        messages.success(
-            request, _("留言%(number)s已处理。") % {"number": handled.value.receipt_no}
-        )
-    return redirect("site:error_reports")
+    """The old handling step: 找错 reports are answered on the message's page now."""
+    return redirect(f"{reverse('interaction:list')}?box=jiucuo")
 
 
 urlpatterns: list[URLPattern] = [

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gongkai.applications.views import public as applications
+from gongkai.interaction.views import public as interaction
 from gongkai.portal import feeds
 from gongkai.portal.views import (
     accessibility,
@@ -63,8 +64,9 @@ urlpatterns = [
     # What every government site carries (国办发〔2017〕47号): 联系我们, 网站地图, 找错.
     path("contact/", site.contact, name="contact"),
     path("sitemap/", site.sitemap, name="sitemap"),
-    path("jiucuo/", site.jiucuo, name="jiucuo"),
-    path("jiucuo/done/", site.jiucuo_done, name="jiucuo_done"),
+    # 找错 is a message in the 找错 box of gongkai.interaction (issue 13).
+    path("jiucuo/", interaction.jiucuo, name="jiucuo"),
+    path("jiucuo/done/", interaction.done, name="jiucuo_done"),
     # Accessibility (适老化).
     path("a11y/large-font/", accessibility.large_font, name="large_font"),
 ]

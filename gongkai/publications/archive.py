@@ -47,6 +47,8 @@ from gongkai.publications.interchange import (
     COLUMN,
     DOC_NUMBER,
     INDEX_NO,
+    INTERPRETATION_FORM,
+    INTERPRETS,
     ISSUER,
     PUBLISHED,
     SOURCE_URL,
@@ -64,6 +66,7 @@ from gongkai.publications.models import (
     Column,
     DocKind,
     FiveClass,
+    InterpretationForm,
     Publication,
     PublicationStatus,
     PublicationVersion,
@@ -466,6 +469,42 @@ class _Names:
         return self.columns_by_code.get(text.strip())
 
 
+FORM_NAMES = {
+    **{_key(label): value for value, label in InterpretationForm.choices},
+    **{value: value for value in InterpretationForm.values},
+    "图文": InterpretationForm.GRAPHIC,
+    "图表图解": InterpretationForm.GRAPHIC,
+    "图解": InterpretationForm.GRAPHIC,
+    "文字解读": InterpretationForm.TEXT,
+    "图文解读": InterpretationForm.GRAPHIC,
+    "视频": InterpretationForm.MEDIA,
+    "音频": InterpretationForm.MEDIA,
+    "访谈": InterpretationForm.INTERVIEW,
+    "问答": InterpretationForm.QA,
+}
+
+
+class _Policies:
+    """The published policy documents (services.POLICY_KINDS) an imported interpretation may
+    name in 解读对象, by 索引号 or by 文号 (brackets and spaces as people type them); one query
+    per distinct name."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[Publication]] = {}
+
+    def named(self, text: str) -> list[Publication]:
+        key = text.strip()
+        if key not in self.found:
+            published = Publication.objects.filter(
+                status=PublicationStatus.PUBLISHED, doc_kind__in=services.POLICY_KINDS
+            ).only("pk", "title", "unit_id", "status", "doc_kind", "index_no")
+            by_index = list(published.filter(index_no=key))
+            self.found[key] = by_index or list(
+                published.filter(doc_number_key=search.normalise_doc_number(key))[:2]
+            )
+        return self.found[key]
+
+
 class _Row:
     """One row being read: collects its problems, each naming the row and the field."""
 
@@ -610,6 +649,7 @@ def _item_of(
     folder: Path | None,
     tally: _Tally,
     today: dt.date,
+    policies: _Policies | None = None,
 ) -> ArchiveItem | None:
     """The archive item a row describes, or None when the row has problems (recorded on it)."""
     title = row.text(TITLE, limit=LIMITS["title"])
@@ -681,6 +721,8 @@ def _item_of(
     if source_url and not re.match(r"https?://\S+$", source_url):
         row.problem(SOURCE_URL, f"“{source_url}”不是完整的网址（应以http://或https://开头）。")
 
+    interprets, form = _interpretation_of(row, policies or _Policies())
+
     if row.problems or owner is None or published_at is None or written_on is None:
         return None
     values: dict[str, Any] = {
@@ -695,6 +737,9 @@ def _item_of(
         "doc_kind": doc_kind,
         "validity": validity,
     }
+    if interprets is not None:
+        values["interprets"] = interprets
+        values["interpretation_form"] = form
     return ArchiveItem(
         unit=owner,
         values=values,
@@ -704,6 +749,35 @@ def _item_of(
         attachments=attachments,
         body_text=_plain_text(body),
     )
+
+
+def _interpretation_of(row: _Row, policies: _Policies) -> tuple[Publication | None, str]:
+    """The policy document a row interprets (解读对象: its 索引号 or 文号) and the form
+    (解读形式, by label; empty when not given); problems are recorded on the row."""
+    reference = row.text(INTERPRETS)
+    form_name = row.text(INTERPRETATION_FORM)
+    form = FORM_NAMES.get(_key(form_name), "") if form_name else ""
+    if form_name and not form:
+        row.problem(
+            INTERPRETATION_FORM,
+            f"“{form_name}”应为{'、'.join(InterpretationForm.labels)}之一。",
+        )
+    if not reference:
+        if form_name:
+            row.problem(INTERPRETS, "填写了解读形式，但未填写所解读文件的文号或索引号。")
+        return None, form
+    found = policies.named(reference)
+    if not found:
+        row.problem(
+            INTERPRETS,
+            f"找不到文号或索引号为“{reference}”的已发布政策文件（规章、行政规范性文件或其他"
+            "政策文件）；请先导入或发布该文件，或改填其索引号。",
+        )
+        return None, form
+    if len(found) > 1:
+        row.problem(INTERPRETS, f"文号“{reference}”对应多份已发布文件，请改填所解读文件的索引号。")
+        return None, form
+    return found[0], form
 
 
 def _refuse(message: str, problems: list[str], log: str) -> ValidationFailed:
@@ -739,7 +813,9 @@ def import_rows(
     Column or its code; default 工作动态) and the summary counts such names. A row without
     主题分类 is filed under 其他; 五公开 is 执行公开; 成文日期 defaults to 发布日期's date.
     Attachment names are relative to ``attachments_dir`` (the import file's folder); without it
-    a row naming attachments is refused.
+    a row naming attachments is refused. 解读对象 (a policy interpretation's document, by its
+    索引号 or 文号) must name one published policy document already in gongkai, else the row is
+    refused; 解读形式 takes the labels of InterpretationForm.
 
     ``progress(done, total)`` is called every few hundred rows while checking and while saving
     (``total`` counts each row twice, once checked and once saved, or once with ``dry_run``), so
@@ -759,6 +835,7 @@ def import_rows(
     names = _Names(default_column)
     check = checks.checker()
     lateness = _Lateness()
+    policies = _Policies()
     today = clock.today()
     total = len(parsed.rows) * (1 if dry_run else 2)
     tally = _Tally()
@@ -771,7 +848,15 @@ def import_rows(
         zip(parsed.rows, parsed.row_labels, strict=True), start=1
     ):
         row = _Row(label, values)
-        item = _item_of(row, names, unit=unit, folder=attachments_dir, tally=tally, today=today)
+        item = _item_of(
+            row,
+            names,
+            unit=unit,
+            folder=attachments_dir,
+            tally=tally,
+            today=today,
+            policies=policies,
+        )
         index_no = row.text(INDEX_NO)
         if index_no in first_row:
             row.problem(INDEX_NO, f"“{index_no}”与{first_row[index_no]}的索引号相同。")

@@ -27,6 +27,7 @@ from gongkai.publications.models import (
     Column,
     DocKind,
     FiveClass,
+    InterpretationForm,
     NonPublicGround,
     Publication,
     PublicationStatus,
@@ -147,6 +148,12 @@ class PublicationForm(forms.Form):
         help_text=_(
             "本信息是政策解读时填写：所解读文件的索引号，或粘贴该文件的页面地址（本单位尚未发布的文件可用工作台中的页面地址）；不是政策解读的留空。"
         ),
+    )
+    interpretation_form = forms.ChoiceField(
+        label=_("解读形式"),
+        choices=_choices(InterpretationForm.choices, _("（政策解读必选）")),
+        required=False,
+        help_text=_("本信息是政策解读时选择；报送审核前须选定"),
     )
     body = forms.CharField(
         label=_("正文"),

@@ -41,7 +41,14 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.uploads import OLE2_MAGIC, ZIP_MAGIC
 from gongkai.core.xlsx import text_cell
 from gongkai.orgs.models import Unit
-from gongkai.publications.models import Attachment, Column, Publication, TopicCategory, Validity
+from gongkai.publications.models import (
+    Attachment,
+    Column,
+    InterpretationForm,
+    Publication,
+    TopicCategory,
+    Validity,
+)
 
 Value = str | dt.date | dt.datetime | None
 Format = Literal["xlsx", "csv", "jsonl"]
@@ -60,6 +67,10 @@ COLUMN = "栏目"
 UNIT = "公开单位"
 SOURCE_URL = "原网址"
 ATTACHMENTS = "附件"
+# Not national metadata: a policy interpretation (政策解读) names the document it explains by
+# its 文号 or 索引号, and its form (gongkai.publications.interpretation).
+INTERPRETS = "解读对象"
+INTERPRETATION_FORM = "解读形式"
 FIELDS = (
     INDEX_NO,
     TITLE,
@@ -73,6 +84,8 @@ FIELDS = (
     UNIT,
     SOURCE_URL,
     ATTACHMENTS,
+    INTERPRETS,
+    INTERPRETATION_FORM,
     BODY,
 )
 REQUIRED = (TITLE, BODY, PUBLISHED)
@@ -102,6 +115,10 @@ ALIASES = {
     "原文链接": SOURCE_URL,
     "链接": SOURCE_URL,
     "url": SOURCE_URL,
+    "解读文件": INTERPRETS,
+    "所解读文件": INTERPRETS,
+    "解读的政策文件": INTERPRETS,
+    "解读方式": INTERPRETATION_FORM,
 }
 ATTACHMENT_SEPARATORS = re.compile(r"[;；\n]")
 
@@ -484,6 +501,8 @@ EXPORTED = (
     "column_id",
     "unit_id",
     "source_url",
+    "interprets_id",
+    "interpretation_form",
     "body",
 )
 
@@ -518,6 +537,14 @@ def _export_batch(
     batch: list[dict[str, Any]], names: dict[str, dict[int, str]], attachments_to: Path | None
 ) -> Iterator[dict[str, Value]]:
     files: dict[int, list[str]] = {}
+    # The documents interpreted, by 索引号: unique and kept by an import, where a 文号 may be
+    # shared by documents of different years or units (import reads either).
+    policies = {
+        pk: index_no or ""
+        for pk, index_no in Publication.objects.filter(
+            pk__in={r["interprets_id"] for r in batch if r["interprets_id"]}
+        ).values_list("pk", "index_no")
+    }
     attachments = Attachment.objects.filter(publication_id__in=[r["pk"] for r in batch])
     for attachment in attachments.order_by("publication_id", "sort_order", "pk"):
         listed = files.setdefault(attachment.publication_id, [])
@@ -544,6 +571,10 @@ def _export_batch(
             UNIT: names["unit"][row["unit_id"]],
             SOURCE_URL: row["source_url"],
             ATTACHMENTS: ";".join(files.get(row["pk"], [])),
+            INTERPRETS: policies.get(row["interprets_id"], ""),
+            INTERPRETATION_FORM: InterpretationForm(row["interpretation_form"]).label
+            if row["interpretation_form"]
+            else "",
             BODY: row["body"],
         }
 

@@ -116,6 +116,19 @@ class DocKind(models.TextChoices):
     POLICY = "policy", "其他政策文件"
 
 
+class InterpretationForm(models.TextChoices):
+    """解读形式: the forms the seeds name for a policy interpretation (DOMAIN.md §3; seed 001
+    item 10: 文字解读、图表图解、视频动漫、新闻发布会、专家访谈; seed 003: 图文漫画、简明问答)."""
+
+    TEXT = "text", "文字"
+    GRAPHIC = "graphic", "图文/图表图解"
+    MEDIA = "media", "音视频"
+    PRESS = "press", "新闻发布会"
+    QA = "qa", "简明问答"
+    INTERVIEW = "interview", "在线访谈"
+    OTHER = "other", "其他"
+
+
 class Validity(models.TextChoices):
     VALID = "valid", "现行有效"
     EXPIRED = "expired", "已失效"
@@ -218,6 +231,10 @@ class Publication(BaseModel):
         blank=True,
         related_name="interpretations",
         verbose_name="解读的政策文件",
+    )
+    # Set exactly when ``interprets`` is (services.apply_values clears it otherwise).
+    interpretation_form = models.CharField(
+        "解读形式", max_length=10, choices=InterpretationForm.choices, blank=True
     )
     attribute = models.CharField(
         "公开属性", max_length=12, choices=Attribute.choices, default=Attribute.PROACTIVE

@@ -199,11 +199,11 @@ def public_page_query() -> QuerySet[Publication]:
 
 def public_interpretations(item: Publication) -> list[Publication]:
     """The published interpretations (政策解读) of a policy document, oldest first; only their
-    ids, titles and dates are read."""
+    ids, titles, dates and forms are read."""
     return list(
         Publication.objects.published()
         .filter(interprets=item)
-        .only("pk", "title", "published_at")
+        .only("pk", "title", "published_at", "interpretation_form")
         .order_by("published_at", "pk")
     )
 

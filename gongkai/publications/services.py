@@ -46,6 +46,7 @@ from gongkai.publications.models import (
     DocKind,
     FiveClass,
     IndexSequence,
+    InterpretationForm,
     NonPublicGround,
     Publication,
     PublicationStatus,
@@ -55,6 +56,7 @@ from gongkai.publications.models import (
     Validity,
     WordKind,
 )
+from gongkai.push import services as push_services
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ EDITABLE_FIELDS = (
     "effective_on",
     "expires_on",
     "interprets",
+    "interpretation_form",
 )
 LEGAL_RECORD_KINDS = (DocKind.NORMATIVE, DocKind.RULE)
 # What an interpretation (政策解读) may explain: rules, normative and other policy documents.
@@ -189,8 +192,9 @@ def clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
         "doc_kind": DocKind.values,
         "non_public_ground": NonPublicGround.values,
         "validity": Validity.values,
+        "interpretation_form": InterpretationForm.values,
     }
-    optional = {"non_public_ground", "validity"}
+    optional = {"non_public_ground", "validity", "interpretation_form"}
     for name, allowed in choices.items():
         value = cleaned.get(name)
         if name in cleaned and not (value in allowed or (name in optional and not value)):
@@ -225,6 +229,9 @@ def apply_values(
         publication.validity = ""
     if values.get("interprets") is not None:
         check_interprets(publication, values["interprets"])
+    if publication.interprets_id is None:
+        # Only an interpretation has a form (解读形式); a cleared link clears it.
+        publication.interpretation_form = ""
     return list(items) if items is not None else None
 
 
@@ -450,6 +457,8 @@ def publication_problems(publication: Publication) -> list[str]:
         problems.append("失效日期不能早于生效日期。")
     if publication.written_on > clock.today():
         problems.append("成文日期不能晚于今天。")
+    if publication.interprets_id is not None and not publication.interpretation_form:
+        problems.append("政策解读须选择解读形式（文字、图文/图表图解、音视频等）。")
     return problems
 
 
@@ -656,6 +665,7 @@ def _approve(
     search.index([publication])
     if target == PublicationStatus.PUBLISHED:
         published_counts_update(published=[publication])
+        push_services.on_published(publication)  # 政策找人, after commit
     note = comment.strip() or (
         "审核发布" if target == PublicationStatus.PUBLISHED else "审定不主动公开"
     )
@@ -721,6 +731,7 @@ def _file_document(
     publication.save()
     search.index([publication])
     published_counts_update(published=[publication])
+    push_services.on_published(publication)  # 政策找人, after commit
     _record(publication, actor, "approve", note)
     if replaces is not None and replaces.status == PublicationStatus.PUBLISHED:
         earlier = _lock(replaces)
@@ -942,6 +953,7 @@ def publication_review(
     search.index([publication])
     if release:
         published_counts_update(published=[publication])
+        push_services.on_published(publication)  # 政策找人, after commit
     _record(publication, actor, "release" if release else "keep", comment.strip())
     return publication
 
@@ -1003,13 +1015,18 @@ def publication_set_validity(
 
 @transaction.atomic
 def publication_link_interpretation(
-    *, actor: Actor, interpretation: Publication, policy: Publication
+    *,
+    actor: Actor,
+    interpretation: Publication,
+    policy: Publication,
+    form: str = InterpretationForm.OTHER,
 ) -> Publication:
     """Record which policy document a published interpretation explains (a link between two
     published items, not a change to either's content: the interpretation is versioned and
     audited, its text is untouched). Drafts set it through publication_update. A link once
     made is not moved to another policy: the policy's page would keep listing it (its ETag
-    follows its interpretations' last change, gongkai.publications.selectors)."""
+    follows its interpretations' last change, gongkai.publications.selectors). ``form`` is its
+    解读形式 when it has none yet."""
     interpretation = _lock(interpretation)
     _allowed(
         actor,
@@ -1022,8 +1039,11 @@ def publication_link_interpretation(
             log=f"interpretation {interpretation.pk} already linked to {interpretation.interprets_id}",
         )
     check_interprets(interpretation, policy)
+    if form not in InterpretationForm.values:
+        raise ValidationFailed(f"“{form}”不是有效的解读形式。", log=f"bad form {form!r}")
     interpretation.interprets = policy
-    interpretation.save(update_fields=["interprets", "updated_at"])
+    interpretation.interpretation_form = interpretation.interpretation_form or form
+    interpretation.save(update_fields=["interprets", "interpretation_form", "updated_at"])
     _record(interpretation, actor, "interprets", f"关联政策文件：{policy.title}")
     return interpretation
 

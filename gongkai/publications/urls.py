@@ -3,7 +3,7 @@ namespace "publications"."""
 
 from django.urls import path
 
-from gongkai.publications import import_pages, views
+from gongkai.publications import import_pages, interpretation_pages, views
 
 app_name = "publications"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.publication_create, name="create"),
     path("review/", views.review_queue, name="review"),
     path("words/", views.check_words, name="words"),
+    path("interpretation/", interpretation_pages.interpretation_rate, name="interpretation"),
     path("words/<int:pk>/active/", views.check_word_active, name="word_active"),
     path("subsidies/import/", views.subsidy_import, name="subsidy_import"),
     path("import/", import_pages.import_start, name="import"),

@@ -36,7 +36,7 @@ from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, User
 from gongkai.orgs.selectors import units_of, units_visible_to
 from gongkai.orgs.staff_pages import denied, flash_error, flash_form_errors, staff_user
-from gongkai.publications import checks, masking, selectors, services, subsidies
+from gongkai.publications import checks, interpretation, masking, selectors, services, subsidies
 from gongkai.publications.forms import (
     ApproveForm,
     AttachmentForm,
@@ -129,6 +129,27 @@ def _item_groups(
     return groups
 
 
+def _readings_context(user: User, publication: Publication | None) -> dict[str, Any]:
+    """谁起草、谁解读: for a policy document, its interpretations the user may see (None for
+    any other item) and, for its drafters, the link to draft one prefilled to interpret it."""
+    if publication is None or publication.doc_kind not in services.POLICY_KINDS:
+        return {"policy_readings": None}
+    readings = list(
+        selectors.publications_visible_to(user)
+        .filter(interprets=publication)
+        .defer("body", "body_text", "findings")
+        .order_by("pk")
+    )
+    may_draft = permissions.can_draft_publication_of(user, publication.unit)
+    return {
+        "policy_readings": readings,
+        "interpretation_workdays": interpretation.window_workdays(),
+        "draft_interpretation_url": reverse("publications:create") + f"?interprets={publication.pk}"
+        if may_draft
+        else "",
+    }
+
+
 @dataclass
 class FindingRow:
     text: str
@@ -208,7 +229,12 @@ def _form_page(
     problems: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "publication": publication, "problems": problems or []}
+    context = {
+        "form": form,
+        "publication": publication,
+        "problems": problems or [],
+        **_readings_context(staff_user(request), publication),
+    }
     return render(request, "staff/publications/form.html", context, status=status)
 
 
@@ -221,7 +247,9 @@ def publication_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有单位的信息员（村务管理员）可以起草政府信息。"))
     groups = _item_groups(user, list(units))
     if request.method != "POST":
-        return _form_page(request, PublicationForm(units=units, item_groups=groups), None)
+        initial = _interpretation_initial(request, user, units)
+        form = PublicationForm(units=units, item_groups=groups, initial=initial)
+        return _form_page(request, form, None)
     form = PublicationForm(request.POST, units=units, item_groups=groups)
     problems: list[str] = []
     if form.is_valid():
@@ -239,6 +267,32 @@ def publication_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存草稿“%(title)s”。") % {"title": publication})
             return redirect(_detail_url(publication))
     return _form_page(request, form, None, problems, status=400)
+
+
+def _interpretation_initial(
+    request: HttpRequest, user: User, units: QuerySet[Unit]
+) -> dict[str, Any]:
+    """A new interpretation of ``?interprets=<pk>`` (the link on a policy's page): the policy,
+    its unit when the user drafts for it (谁起草、谁解读), and the title. An id the user may not
+    see, or of an item that is not a policy document, is ignored."""
+    pk = request.GET.get("interprets", "")
+    if not pk.isdigit():
+        return {}
+    policy = (
+        selectors.publications_visible_to(user)
+        .filter(pk=int(pk), doc_kind__in=services.POLICY_KINDS)
+        .first()
+    )
+    if policy is None:
+        return {}
+    initial: dict[str, Any] = {
+        "interprets": policy,
+        "title": _("《%(title)s》政策解读") % {"title": policy.title},
+        "doc_kind": "ordinary",
+    }
+    if any(unit.pk == policy.unit_id for unit in units):
+        initial["unit"] = policy.unit_id
+    return initial
 
 
 @login_required
@@ -348,6 +402,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachment_form": AttachmentForm(),
         "validity_form": ValidityForm(initial={"validity": publication.validity}),
         "max_attachment_mb": f"{settings.GONGKAI_MAX_ATTACHMENT_BYTES / 1024 / 1024:g}",
+        **_readings_context(user, publication),
     }
     return render(request, "staff/publications/detail.html", context)
 

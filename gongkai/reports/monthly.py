@@ -44,8 +44,9 @@ from gongkai import textcheck
 from gongkai.core import clock
 from gongkai.monitoring import freshness, new_media
 from gongkai.orgs.models import Unit, UnitKind
+from gongkai.publications import interpretation
 from gongkai.publications.checks import KIND_LABELS
-from gongkai.publications.models import Column, DocKind, Publication, PublicationStatus
+from gongkai.publications.models import Column, Publication, PublicationStatus
 from gongkai.reports.models import MonthlyReport
 
 DEPARTMENTS = "departments"
@@ -309,20 +310,26 @@ def _unit_order(by_id: dict[int, Unit], pk: int) -> tuple[int, int]:
 
 
 def _interpretation(period: Period, units: list[Unit]) -> dict[str, Any]:
-    """The policy documents issued this year in the county government's name (县政府（办）) and
-    how many were interpreted. gongkai does not record interpretations yet, so none are counted
-    and the rate is 无 (seed 003 measured 10 of 65 = 15%)."""
+    """The policy documents published this year up to the end of the month in the county
+    government's name (县政府（办）: the county and office units) and how many were interpreted
+    in time, by the rule of gongkai.publications.interpretation (the county's synchronous
+    window on the office calendar). ``documents`` are those whose outcome is known (in time,
+    late or missing), so ``interpreted`` of ``documents`` is the rate: seed 003's 10 of 65 is
+    printed 15%. ``waiting`` are the others: the deadline not reached, or not countable."""
     county_ids = [u.pk for u in units if u.kind in (UnitKind.COUNTY, UnitKind.OFFICE)]
-    documents = Publication.objects.filter(
-        status=PublicationStatus.PUBLISHED,
-        published_at__gte=period.year_start,
-        published_at__lt=period.end,
-        unit_id__in=county_ids,
-        doc_kind__in=(DocKind.NORMATIVE, DocKind.POLICY),
-    ).count()
-    interpreted, recorded = 0, False
-    rate = f"{round(interpreted * 100 / documents)}%" if recorded and documents else NO_RATE
-    return {"documents": documents, "interpreted": interpreted, "rate": rate, "recorded": recorded}
+    lines = interpretation.policy_lines(
+        first=dt.date(period.year, 1, 1), last=period.last_day, unit_ids=county_ids
+    )
+    row = interpretation.RateRow(unit=None, lines=lines)
+    return {
+        "documents": row.counted,
+        "interpreted": row.in_time,
+        "late": row.late,
+        "missing": row.missing,
+        "waiting": row.pending + row.undetermined,
+        "rate": row.rate,
+        "recorded": True,
+    }
 
 
 def _editor(year: int, month: int) -> dict[str, Any]:
@@ -418,10 +425,10 @@ def paragraphs(report: dict[str, Any]) -> dict[str, list[str]]:
     else:
         problem_lines.append("本月日常监测未发现栏目更新不及时、错敏字和个人信息未脱敏问题。")
     rate = problems["interpretation"]
+    waiting = f"（另有{rate['waiting']}项解读期限未到或待定，未计入）" if rate["waiting"] else ""
     problem_lines.append(
         f"政策解读：今年以来以县政府（办）名义发布的规范性文件和政策文件共{rate['documents']}项，"
-        f"解读比例：{rate['rate']}"
-        + ("（系统尚未登记政策解读）。" if not rate["recorded"] else "。")
+        f"按时完成政策解读{rate['interpreted']}件，解读比例：{rate['rate']}{waiting}。"
     )
     editor = report["editor"]
     problem_lines.extend(_lines(editor["problems_note"]))

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
+from gongkai.interaction import selectors as interaction
+from gongkai.participation import selectors as participation
 from gongkai.publications.models import FiveClass
 
 if TYPE_CHECKING:
@@ -95,6 +99,34 @@ class PublicPage:
         return url
 
 
+def _in_thread(read: Callable[[], int]) -> int:
+    """Run a database read outside Playwright's event loop (Django refuses queries in an async
+    context), on a thread of its own that closes its connection afterwards."""
+
+    def run() -> int:
+        try:
+            return read()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def _consultation(phase: str) -> int:
+    """The demo's first public consultation in ``phase`` (the site's database is open)."""
+    return _in_thread(lambda: participation.consultation_rows()[phase][0].consultation.pk)
+
+
+def _decision_year() -> int:
+    return _in_thread(lambda: participation.decision_years()[0])
+
+
+def _published_message() -> int:
+    """The demo's newest published message (issue 13: gongkai.demo.interaction answers one)."""
+    return _in_thread(lambda: interaction.published_messages().values_list("pk", flat=True)[0])
+
+
 def _page(page_id: str, name: str, **kwargs: Any) -> PublicPage:
     return PublicPage(id=page_id, names=(name,), **kwargs)
 
@@ -140,6 +172,32 @@ PUBLIC_PAGES: list[PublicPage] = [
     _page("contact", "portal:contact"),
     _page("sitemap", "portal:sitemap"),
     _page("jiucuo", "portal:jiucuo"),
+    # Public participation (issue 13): the column, an open consultation with its form, one with
+    # its published feedback, this year's decisions catalog and a meeting.
+    _page("participation", "participation:index"),
+    _page(
+        "consultation-open",
+        "participation:consultation",
+        args=lambda site: (_consultation("open"),),
+    ),
+    _page(
+        "consultation-feedback",
+        "participation:consultation",
+        args=lambda site: (_consultation("feedback"),),
+    ),
+    _page("decisions", "participation:decisions", args=lambda site: (_decision_year(),)),
+    _page("meetings", "participation:meetings"),
+    _page("push", "push:subscribe"),  # 政策找人 (issue 13)
+    # Messages (政民互动, issue 13): the boxes, writing, tracking, the published answers.
+    _page("hudong", "interaction:index"),
+    _page("hudong-write", "interaction:write", args=lambda site: ("consult",)),
+    _page("hudong-track", "interaction:track"),
+    _page("hudong-list", "interaction:published_list"),
+    _page(
+        "hudong-detail",
+        "interaction:published_detail",
+        args=lambda site: (_published_message(),),
+    ),
 ]
 
 # The pages axe-core checks: one of each kind a visitor goes through, and the pages every
@@ -159,6 +217,14 @@ AXE_PAGES: list[str] = [
     "contact",
     "sitemap",
     "jiucuo",
+    "participation",
+    "consultation-open",
+    "consultation-feedback",
+    "decisions",
+    "push",
+    "hudong",
+    "hudong-write",
+    "hudong-detail",
     "404",
 ]
 

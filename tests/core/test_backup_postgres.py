@@ -70,9 +70,9 @@ def test_postgres_round_trip(databases: None, tmp_path: Path) -> None:
         source,
         "shell",
         "-c",
-        "from gongkai.portal.services import error_report_submit\n"
-        "for i in range(7): error_report_submit(values={'page_url': f'/p/{i}', 'kind': 'typo', "
-        "'description': '错别字'})",
+        "from gongkai.interaction.services import message_submit\n"
+        "for i in range(7): message_submit(box='jiucuo', values={'page_url': f'/p/{i}', "
+        "'category': 'typo', 'body': '错别字'})",
     )
     assert made.returncode == 0, made.stderr
     (source / "media" / "letters").mkdir(parents=True)
@@ -85,7 +85,7 @@ def test_postgres_round_trip(databases: None, tmp_path: Path) -> None:
     target = tmp_path / "target"
     done = _gongkai(TARGET, target, "restore", str(archive))
     assert done.returncode == 0, done.stderr
-    assert _psql(TARGET, "SELECT COUNT(*) FROM portal_errorreport") == "7"
+    assert _psql(TARGET, "SELECT COUNT(*) FROM interaction_message") == "7"
     assert (target / "media" / "letters" / "a.docx").read_bytes() == b"letter"
     assert _psql(TARGET, "SELECT action FROM core_auditentry") == "system.restore"
 
@@ -93,10 +93,11 @@ def test_postgres_round_trip(databases: None, tmp_path: Path) -> None:
     assert refused.returncode == 1 and "--force" in refused.stderr
     assert "Traceback" not in refused.stderr
     _psql(
-        TARGET, "DELETE FROM portal_errorreport WHERE id = (SELECT MIN(id) FROM portal_errorreport)"
+        TARGET,
+        "DELETE FROM interaction_message WHERE id = (SELECT MIN(id) FROM interaction_message)",
     )
     forced = _gongkai(TARGET, target, "restore", "--force", str(archive))
     assert forced.returncode == 0, forced.stderr
-    assert _psql(TARGET, "SELECT COUNT(*) FROM portal_errorreport") == "7"
+    assert _psql(TARGET, "SELECT COUNT(*) FROM interaction_message") == "7"
     [kept] = target.glob("db.before-restore-*.pgdump")
     assert kept.stat().st_size > 0

@@ -177,7 +177,9 @@ def test_killed_server_loses_no_acknowledged_write(tmp_path: Path) -> None:
     # Opened as the next server would open it: SQLite replays the WAL the killed one left.
     with contextlib.closing(sqlite_connect(var_dir / "db.sqlite3")) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        stored = {row[0] for row in connection.execute("SELECT receipt_no FROM portal_errorreport")}
+        stored = {
+            row[0] for row in connection.execute("SELECT tracking_no FROM interaction_message")
+        }
     assert set(acknowledged_at_kill) <= stored
     assert len(set(acknowledged_at_kill)) == len(acknowledged_at_kill)
 
@@ -190,7 +192,7 @@ def test_killed_server_loses_no_acknowledged_write(tmp_path: Path) -> None:
     with contextlib.closing(sqlite_connect(restored.sqlite_path)) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         in_backup = {
-            row[0] for row in connection.execute("SELECT receipt_no FROM portal_errorreport")
+            row[0] for row in connection.execute("SELECT tracking_no FROM interaction_message")
         }
     assert set(acknowledged_at_backup) <= in_backup <= stored
 

@@ -55,6 +55,7 @@ def test_each_task_runs_once_per_interval(frozen: time_machine.Coordinates) -> N
     assert _ran(later.getvalue()) == [
         "applications.reminders",
         "monitoring.probe",
+        "push.send",
         "publications.imports",
     ]
     frozen.shift(dt.timedelta(days=1))

@@ -1,7 +1,7 @@
 """The single-veto items of 国办秘函〔2019〕19号, each with a passing and a failing case and its
 boundary: probes (5% of a week's probes failed fails; none is 未评估), the home page (idle 13 days
 passes, 14 fails), the three column rules (5 idle news/notice columns, 10 columns not updated, 5
-blank columns), interaction (未评估 unless recorded) and the recorded serious incidents (the year
+blank columns), interaction (messages unanswered over 3 months, or recorded) and the recorded serious incidents (the year
 ending on the day; cancelled ones do not count)."""
 
 from __future__ import annotations
@@ -187,10 +187,11 @@ def test_five_blank_columns_fail(department: Unit, count: int, outcome: str) -> 
 # ---------------------------------------------------------------------------- incidents
 
 
-def test_interaction_is_not_evaluated_unless_recorded(department: Unit) -> None:
+def test_interaction_passes_unless_recorded_or_stale(department: Unit) -> None:
+    # Messages unanswered over 3 months: tests/interaction/test_monitoring.py.
     outcome, reason = result(site_check(day(AS_OF)), "interaction")
-    assert outcome == NOT_EVALUATED
-    assert "互动交流" in reason
+    assert outcome == PASS
+    assert "超过3个月未答复" in reason
     Incident.objects.create(
         kind=IncidentKind.INTERACTION,
         occurred_on=day("2024-06-01"),
@@ -238,8 +239,7 @@ def test_verdict(department: Unit) -> None:
     fill_every_leaf(department)
     probes(20, 0)
     check = site_check(day(AS_OF))
-    assert check.verdict == NOT_EVALUATED  # interaction
-    assert "未评估：互动回应差" in check.verdict_text
+    assert check.verdict == PASS
     Incident.objects.create(kind=IncidentKind.OTHER, occurred_on=day(AS_OF), description="被篡改")
     check = site_check(day(AS_OF))
     assert check.verdict == FAIL

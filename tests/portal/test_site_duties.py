@@ -21,9 +21,12 @@ from django.urls import reverse
 from gongkai.catalog.models import Catalog, CatalogStatus, Domain
 from gongkai.core.models import AuditEntry
 from gongkai.demo.site import load_site_settings
+from gongkai.interaction import services as interaction_services
+from gongkai.interaction.models import Box, Message, Status
+from gongkai.interaction.views.public import SUBMIT_PER_HOUR
 from gongkai.orgs.models import Unit, User
 from gongkai.portal import services
-from gongkai.portal.models import ErrorReport, ReportStatus, SiteSettings
+from gongkai.portal.models import SiteSettings
 from gongkai.publications.models import Column
 from tests.factories import CatalogFactory, CatalogItemFactory
 from tests.portal.publishing import Publish
@@ -124,15 +127,13 @@ def test_wrong_settings_are_refused_with_what_to_write(
 def test_only_the_office_opens_the_settings_and_the_queue(
     client: Client, editor: User, reviewer: User
 ) -> None:
-    for url in (reverse("site:settings"), reverse("site:error_reports")):
+    for url in (reverse("site:settings"),):
         assert client.get(url).status_code == 302  # to the login page
         for user in (editor, reviewer):
             client.force_login(user)
             response = client.get(url)
             assert response.status_code == 403
-            assert (
-                "只有县政务公开办可以管理网站设置和处理网站找错留言。" in response.content.decode()
-            )
+            assert "只有县政务公开办可以管理网站设置。" in response.content.decode()
         assert client.post(reverse("site:settings"), SETTINGS).status_code == 403
         client.logout()
     assert not SiteSettings.objects.exists()
@@ -217,36 +218,39 @@ REPORT = {
 def test_a_report_gets_a_receipt_number_and_lands_in_the_queue(
     client: Client, office: User
 ) -> None:
+    # 找错 files a message in the 找错 box of gongkai.interaction (issue 13).
     response = client.post(reverse("portal:jiucuo"), REPORT)
     assert response.status_code == 302 and response["Location"] == reverse("portal:jiucuo_done")
     html = _html(client, reverse("portal:jiucuo_done"))
     receipt = re.search(r"<strong>(JC\d{8}\d{5,})</strong>", html)
-    assert receipt is not None and "3个工作日内处理" in html
+    assert receipt is not None and "3个工作日内答复" in html
+    assert re.search(r'<strong class="code">[0-9A-Z]{8}</strong>', html)
     assert "no-store" in client.get(reverse("portal:jiucuo")).get("Cache-Control", "no-store")
     # Shown once.
-    assert client.get(reverse("portal:jiucuo_done"))["Location"] == reverse("portal:jiucuo")
-    report = ErrorReport.objects.get()
-    assert report.receipt_no == receipt.group(1)
-    assert report.phone == "13800138000" and report.status == ReportStatus.PENDING
-    assert report.client_key and "127.0.0.1" not in report.client_key
+    assert client.get(reverse("portal:jiucuo_done"))["Location"] == reverse("interaction:index")
+    report = Message.objects.get()
+    assert report.tracking_no == receipt.group(1) and report.box == Box.JIUCUO
+    assert report.category == "typo" and report.body == REPORT["description"]
+    assert report.phone == "13800138000" and report.status == Status.SUBMITTED
 
     client.force_login(office)
-    queue = _html(client, reverse("site:error_reports"))
-    assert '待处理 <span class="count">1</span>' in queue and report.receipt_no in queue
-    assert "“低保”写成了“底保”" in queue and "13800138000" in queue
-    handle = reverse("site:error_report_handle", args=[report.pk])
-    assert client.post(handle, {"reply": ""}).status_code == 302
+    # The old queue leads to the 找错 box of the message list.
+    old = client.get(reverse("site:error_reports"))
+    assert old["Location"] == f"{reverse('interaction:list')}?box=jiucuo"
+    queue = _html(client, reverse("interaction:list"), box="jiucuo")
+    assert report.tracking_no in queue
+    detail = _html(client, reverse("interaction:detail", args=[report.pk]))
+    assert "“低保”写成了“底保”" in detail and "13800138000" in detail
+    reply = reverse("interaction:reply", args=[report.pk])
+    assert client.post(reply, {"reply": ""}).status_code == 302
     report.refresh_from_db()
-    assert report.status == ReportStatus.PENDING  # a note is required
-    client.post(handle, {"reply": "已改正错别字。"})
+    assert report.status == Status.SUBMITTED  # a reply is required
+    client.post(reply, {"reply": "已改正错别字。"})
     report.refresh_from_db()
-    assert report.status == ReportStatus.HANDLED and report.handled_by == office
-    assert AuditEntry.objects.filter(action="site.error_report_handle").count() == 1
-    queue = _html(client, reverse("site:error_reports"))
-    assert "没有待处理的留言。" in queue and '已处理 <span class="count">1</span>' in queue
-    assert "已改正错别字。" in _html(client, reverse("site:error_reports"), status="handled")
-    # Handled once only.
-    client.post(handle, {"reply": "再次处理"})
+    assert report.status == Status.REPLIED and report.replied_by == office
+    assert AuditEntry.objects.filter(action="interaction.reply").count() == 1
+    # Answered once only.
+    client.post(reply, {"reply": "再次处理"})
     report.refresh_from_db()
     assert report.reply == "已改正错别字。"
 
@@ -284,25 +288,25 @@ def test_a_wrong_report_is_refused_with_a_clear_message(
     assert response.status_code == 400
     assert message in html
     assert "变量" not in html and "Enter a valid" not in html
-    assert not ErrorReport.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_one_sender_files_at_most_five_reports_an_hour(client: Client) -> None:
-    for _ in range(services.REPORTS_PER_SENDER):
+    for _ in range(SUBMIT_PER_HOUR.limit):
         assert client.post(reverse("portal:jiucuo"), REPORT).status_code == 302
     refused = client.post(reverse("portal:jiucuo"), REPORT)
     assert refused.status_code == 429
-    assert "您提交的留言较多，请一小时后再试" in refused.content.decode()
+    assert "您在短时间内提交的留言较多" in refused.content.decode()
     # Someone else, behind the same proxy, still may.
     other = client.post(reverse("portal:jiucuo"), REPORT, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert other.status_code == 302
-    assert ErrorReport.objects.count() == services.REPORTS_PER_SENDER + 1
+    assert Message.objects.count() == SUBMIT_PER_HOUR.limit + 1
 
 
 def test_the_form_needs_its_csrf_token() -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post(reverse("portal:jiucuo"), REPORT).status_code == 403
-    assert not ErrorReport.objects.exists()
+    assert not Message.objects.exists()
 
 
 # ---------------------------------------------------------------------------------- print view
@@ -343,7 +347,8 @@ def test_the_print_stylesheet_hides_the_navigation_and_prints_black_on_white() -
 def test_the_staff_home_can_count_the_pending_reports_for_the_office_only(
     rf: Any, office: User, editor: User
 ) -> None:
-    services.error_report_submit(values={**REPORT, "phone": "13800138000"}, client="10.0.0.1")
+    values = {"category": "typo", "page_url": "/xxgk/1/", "body": "错别字"}
+    interaction_services.message_submit(box=Box.JIUCUO, values=values)
     template = Template("{% load site_info %}{% pending_error_reports as n %}[{{ n }}]")
     for user, shown in ((office, "[1]"), (editor, "[None]")):
         request = rf.get("/staff/")

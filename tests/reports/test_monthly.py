@@ -24,7 +24,7 @@ from gongkai.publications.models import (
     TopicCategory,
 )
 from gongkai.reports.models import MonthlyReport
-from gongkai.reports.monthly import monthly_report
+from gongkai.reports.monthly import monthly_report, paragraphs
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.publications.conftest import ID_NUMBER, publication_values
 
@@ -302,9 +302,37 @@ def test_interpretation_rate_counts_county_policy_documents(
     small_county: dict[str, Unit],
 ) -> None:
     put(small_county["county"], at("2024-05-05 10:00"), n=2, doc_kind=DocKind.NORMATIVE)
+    put(small_county["mzj"], at("2024-05-05 10:00"), doc_kind=DocKind.POLICY)
     interpretation = monthly_report(year=2024, month=10)["problems"]["interpretation"]
-    assert interpretation["documents"] == 2
-    assert interpretation["rate"] == "无"  # interpretations are not recorded yet
+    assert interpretation["documents"] == 2  # the county government's only
+    assert interpretation["interpreted"] == 0
+    assert interpretation["rate"] == "0%"
+
+
+def test_interpretation_rate_as_seed_003_prints_it(
+    small_county: dict[str, Unit], time_machine: Any
+) -> None:
+    """10 of the 65 policy documents issued in the county government's name this year were
+    interpreted in time: printed 15%, with the documents still in their window left out."""
+    time_machine.move_to("2024-11-05 10:00 +0800", tick=False)
+    county, office = small_county["county"], small_county["office"]
+    put(county, at("2024-03-04 10:00"), n=40, doc_kind=DocKind.POLICY)
+    put(office, at("2024-06-03 10:00"), n=25, doc_kind=DocKind.NORMATIVE, validity="valid")
+    put(county, at("2024-10-31 10:00"), doc_kind=DocKind.POLICY)  # due 5 November: pending
+    documents = Publication.objects.filter(doc_kind__in=(DocKind.POLICY, DocKind.NORMATIVE))
+    for document in documents.order_by("pk")[:10]:
+        put(county, document.published_at, interprets=document, interpretation_form="text")
+    put(county, at("2024-10-08 10:00"), n=3, doc_kind=DocKind.POLICY, status="draft")
+    report = monthly_report(year=2024, month=10)
+    interpretation = report["problems"]["interpretation"]
+    assert (interpretation["documents"], interpretation["interpreted"]) == (65, 10)
+    assert interpretation["rate"] == "15%"
+    assert interpretation["waiting"] == 1
+    line = next(p for p in paragraphs(report)["problems"] if p.startswith("政策解读"))
+    assert line == (
+        "政策解读：今年以来以县政府（办）名义发布的规范性文件和政策文件共65项，"
+        "按时完成政策解读10件，解读比例：15%（另有1项解读期限未到或待定，未计入）。"
+    )
 
 
 def test_editor_parts_come_from_the_saved_report(october: dict[str, Unit]) -> None:

@@ -39,6 +39,8 @@ from gongkai.assessment import services as assessment
 from gongkai.assessment.models import Indicator, IndicatorSet, Measure, RectificationSource
 from gongkai.catalog.models import CatalogStatus
 from gongkai.core.models import AuditEntry
+from gongkai.interaction import services as interaction
+from gongkai.interaction.models import Message
 from gongkai.ledger import services as ledger
 from gongkai.ledger.models import Evidence
 from gongkai.monitoring.models import (
@@ -49,6 +51,8 @@ from gongkai.monitoring.models import (
     Platform,
 )
 from gongkai.orgs.models import Role, Unit, UnitKind, User
+from gongkai.participation import services as participation
+from gongkai.participation.models import Comment as ParticipationComment
 from gongkai.portal.models import ErrorKind, ErrorReport
 from gongkai.publications import services as publications
 from gongkai.publications.models import Attachment, CheckWord, Column, ImportJob, WordKind
@@ -190,6 +194,7 @@ def build_world(department: Unit, township: Unit, office: User, domain: Any, med
     catalog = CatalogFactory(unit=department, version=2025, status=CatalogStatus.DRAFT)
     item = CatalogItemFactory(catalog=catalog, domain=domain, level1=SECRETS[6])
     AnnualReport.objects.create(year=2024, unit=department)
+    participation_objects = participation_world(department, editor, office)
     return World(
         unit=department,
         township=UnitFactory(
@@ -218,8 +223,49 @@ def build_world(department: Unit, township: Unit, office: User, domain: Any, med
             "report": report,
             "catalog": catalog,
             "item": item,
+            **participation_objects,
+            "message": interaction_message(department, office),
         },
     )
+
+
+def interaction_message(department: Unit, office: User) -> Message:
+    """A message to unit X, unanswered, with a secret title and the writer's name (issue 13)."""
+    message, _code = interaction.message_submit(
+        box="consult",
+        values={"category": "policy", "title": SECRET_TITLE, "body": "内容", "name": "丁戊己"},
+    )
+    return interaction.message_assign(actor=office, message=message, unit=department)
+
+
+def participation_world(department: Unit, editor: User, office: User) -> dict[str, Any]:
+    """Unit X's draft consultation (secret title) with a comment, a catalog row, a meeting and
+    a participation matter (issue 13)."""
+    consultation = participation.consultation_create(
+        actor=editor,
+        unit=department,
+        title=SECRET_TITLE,
+        draft_text="征求意见稿",
+        opens_on=dt.date(2025, 7, 1),
+        closes_on=dt.date(2025, 7, 30),
+    )
+    comment = ParticipationComment.objects.create(consultation=consultation, text="意见")
+    decision = participation.decision_create(
+        actor=office, year=2025, number=1, matter="决策事项", unit=department, planned_time="7月"
+    )
+    meeting = participation.meeting_save(
+        actor=office, title="常务会议", held_on=dt.date(2025, 6, 1), topics="议题"
+    )
+    matter = participation.matter_save(
+        actor=office, title="参与事项", unit=department, ways="座谈会"
+    )
+    return {
+        "p_consultation": consultation,
+        "p_comment": comment,
+        "p_decision": decision,
+        "p_meeting": meeting,
+        "p_matter": matter,
+    }
 
 
 # ---------------------------------------------------------------------------- the table
@@ -268,6 +314,7 @@ STAFF: dict[str, Rule] = {
     "publications:create": Rule(NONE, ANY),
     "publications:review": Rule(NONE, ANY),
     "publications:words": Rule(NONE),
+    "publications:interpretation": Rule(NONE, ANY),
     "publications:word_active": Rule(_pk("word")),
     "publications:subsidy_import": Rule(NONE, ANY),
     "publications:import": Rule(NONE, ANY),
@@ -385,10 +432,34 @@ STAFF: dict[str, Rule] = {
     "assessment:rectification_report": Rule(_pk("rectification")),
     "assessment:rectification_return": Rule(_pk("rectification")),
     "assessment:rectification_close": Rule(_pk("rectification")),
+    # public participation (issue 13)
+    "participation:staff_home": Rule(NONE, ANY),
+    "participation:decision_create": Rule(NONE),
+    "participation:decision_edit": Rule(_pk("p_decision")),
+    "participation:consultation_create": Rule(NONE, ANY),
+    "participation:staff_consultation": Rule(_pk("p_consultation")),
+    "participation:consultation_edit": Rule(_pk("p_consultation")),
+    "participation:consultation_publish": Rule(_pk("p_consultation")),
+    "participation:feedback_publish": Rule(_pk("p_consultation")),
+    "participation:comment_publish": Rule(_pk("p_comment")),
+    "participation:comment_refuse": Rule(_pk("p_comment")),
+    "participation:comment_adopt": Rule(_pk("p_comment")),
+    "participation:meeting_create": Rule(NONE),
+    "participation:meeting_edit": Rule(_pk("p_meeting")),
+    "participation:matter_create": Rule(NONE),
+    "participation:matter_edit": Rule(_pk("p_matter")),
     # the site's settings and the public's error reports
     "site:settings": Rule(NONE),
-    "site:error_reports": Rule(NONE),
-    "site:error_report_handle": Rule(_pk("report")),
+    # The old 找错 queue and step only lead to the message list (issue 13), which has its rules.
+    "site:error_reports": Rule(NONE, ANY),
+    "site:error_report_handle": Rule(_pk("report"), ANY),
+    # messages (政民互动, issue 13): a unit's messages are its own; the settings the office's
+    "interaction:list": Rule(NONE, ANY),
+    "interaction:settings": Rule(NONE),
+    **{
+        f"interaction:{name}": Rule(_pk("message"))
+        for name in ("detail", "assign", "transfer", "simple", "reply", "review", "invalid")
+    },
     # catalogs, guides, the staff home
     "staff:home": Rule(NONE, ANY),
     "staff:catalog_create": Rule(NONE, ANY),
@@ -415,6 +486,11 @@ STAFF: dict[str, Rule] = {
     "account_list": Rule(NONE),
     "account_reset_password": Rule(_pk("editor")),
     "account_remove_authenticator": Rule(_pk("editor")),
+    # 政策找人 (issue 13): the office's overview, an item's audience tags
+    "push_staff:overview": Rule(NONE),
+    "push_staff:tags": Rule(_pk("draft")),
+    "push_staff:tag_new": Rule(NONE),
+    "push_staff:tag_edit": Rule(lambda w: {"pk": 1}),
 }
 
 # Public pages and the read API: the public's by design. Those that can name an object of unit
@@ -424,6 +500,8 @@ PUBLIC_UNPUBLISHED: dict[str, Kwargs] = {
     "portal:attachment": _pk("attachment"),
     "portal:catalog_item": _pk("item"),
     "api:publication": _pk("draft"),
+    "participation:consultation": _pk("p_consultation"),
+    "interaction:published_detail": _pk("message"),  # unanswered: not published
 }
 
 
@@ -479,6 +557,22 @@ PUBLIC: dict[str, Kwargs] = {
     "portal:feed_column": _column,
     **{f"api:{name}": NONE for name in ("publications", "catalogs", "units", "openapi", "docs")},
     "api:catalog": _code,
+    # 政策找人: the subscription pages (signed tokens) and the tag feeds
+    "push:subscribe": NONE,
+    "push:requested": NONE,
+    "push:confirm": lambda w: {"token": "1:2:3"},
+    "push:unsubscribe": lambda w: {"token": "1:2:3"},
+    "push:manage": lambda w: {"token": "1:2:3"},
+    "push:feed": lambda w: {"code": "laonianren"},
+    **{
+        f"interaction:{name}": NONE for name in ("index", "done", "track", "rate", "published_list")
+    },
+    "interaction:write": lambda w: {"box": "consult"},
+    "participation:index": NONE,
+    "participation:meetings": NONE,
+    "participation:meeting": _pk("p_meeting"),
+    "participation:decisions": lambda w: {"year": 2025},
+    "participation:decisions_export": lambda w: {"year": 2025},
     **PUBLIC_UNPUBLISHED,
 }
 

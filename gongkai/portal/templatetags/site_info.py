@@ -11,9 +11,9 @@ from typing import Any
 
 from django import template
 
+from gongkai.interaction import selectors as interaction
 from gongkai.orgs import permissions
 from gongkai.portal import selectors
-from gongkai.portal.models import ReportStatus
 
 register = template.Library()
 
@@ -32,4 +32,4 @@ def pending_error_reports(context: dict[str, Any]) -> int | None:
     user = getattr(request, "user", None)
     if user is None or not permissions.is_office(user):
         return None
-    return selectors.error_report_counts(user)[ReportStatus.PENDING]
+    return interaction.jiucuo_waiting()

@@ -1,31 +1,21 @@
 """The pages every government site carries (国办发〔2017〕47号《政府网站发展指引》): 联系我们
 (/contact/), 网站地图 (/sitemap/, the whole public structure as an HTML page) and 我为政府网站找错
-(/jiucuo/, a form whose reports land in the disclosure office's queue, with a receipt number)."""
+(/jiucuo/: since issue 13 a message in the 找错 box, served by gongkai.interaction.views.public)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from gongkai.core import clock
-from gongkai.core.errors import GongkaiError
-from gongkai.orgs.throttle import client_address
-from gongkai.portal import selectors, services
-from gongkai.portal.models import ErrorKind
-from gongkai.portal.site_forms import ErrorReportForm
+from gongkai.portal import selectors
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import FiveClass
-
-# The receipt of a report just filed, kept in the session until shown once.
-RECEIPT_KEY = "gongkai.portal.error_report"
-# What the office promises (DOMAIN.md §5: error reports on the site within 3 working days).
-ANSWER_WORKDAYS = 3
 
 
 @require_safe
@@ -112,6 +102,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
             [MapEntry(_("按单位浏览公开事项目录"), reverse("portal:catalog_units"))],
         ),
         MapEntry(_("搜索"), reverse("portal:search")),
+        MapEntry(_("公众参与：征求意见、决策目录、会议公开"), reverse("participation:index")),
         MapEntry(
             _("依申请公开"),
             "",
@@ -137,64 +128,10 @@ def sitemap(request: HttpRequest) -> HttpResponse:
             "",
             [
                 MapEntry(_("联系我们"), reverse("portal:contact")),
+                MapEntry(_("政民互动（领导信箱、咨询）"), reverse("interaction:index")),
                 MapEntry(_("我为政府网站找错"), reverse("portal:jiucuo")),
                 MapEntry(_("开放数据接口"), reverse("api:docs")),
             ],
         ),
     ]
     return render(request, "portal/sitemap.html", {"entries": entries})
-
-
-def _reported_page(request: HttpRequest) -> str:
-    """The page a 找错 link came from (``?url=``), as a full address; "" when it is not a page
-    of this site or an http(s) address."""
-    url = request.GET.get("url", "").strip()[:500]
-    if url.startswith("/") and not url.startswith("//"):
-        return request.build_absolute_uri(url)
-    if url.startswith(("http://", "https://")):
-        return url
-    return ""
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def jiucuo(request: HttpRequest) -> HttpResponse:
-    """我为政府网站找错: report a problem on a page; the office handles it within 3 working days,
-    and the sender gets a receipt number."""
-    if request.method != "POST":
-        form = ErrorReportForm(initial={"page_url": _reported_page(request)})
-        return render(request, "portal/jiucuo.html", {"form": form})
-    form = ErrorReportForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            report = services.error_report_submit(
-                values=form.values(), client=client_address(request)
-            )
-        except services.TooManyReports as err:
-            form.add_error(None, err.message)
-            status = 429
-        except GongkaiError as err:
-            form.add_error(None, err.message)
-        else:
-            request.session[RECEIPT_KEY] = {
-                "receipt_no": report.receipt_no,
-                "kind": ErrorKind(report.kind).label,
-                "submitted_on": clock.localdate(report.created_at).isoformat(),
-            }
-            return redirect("portal:jiucuo_done")
-    return _no_store(render(request, "portal/jiucuo.html", {"form": form}, status=status))
-
-
-@require_safe
-def jiucuo_done(request: HttpRequest) -> HttpResponse:
-    """The receipt of the report just filed, shown this once."""
-    receipt = request.session.pop(RECEIPT_KEY, None)
-    if not receipt:
-        return redirect("portal:jiucuo")
-    context = {"receipt": receipt, "workdays": ANSWER_WORKDAYS}
-    return _no_store(render(request, "portal/jiucuo_done.html", context))

@@ -96,6 +96,13 @@ def run_imports() -> dict[str, Any]:
     return import_jobs.run_queued()
 
 
+def send_pushes() -> dict[str, Any]:
+    """政策找人: pending immediate pushes, and the daily digests from GONGKAI_PUSH_DIGEST_HOUR."""
+    from gongkai.push import services as push_services
+
+    return push_services.deliveries_send().summary()
+
+
 # Imports last: on SQLite a long import holds the database, and the short tasks should not wait.
 TASKS = [
     Task("applications.due_dates", DAY, refresh_due_dates, "申请答复期限重新计算"),
@@ -103,6 +110,7 @@ TASKS = [
     Task("publications.review_due", DAY, count_review_due, "不予公开信息到期评估统计"),
     Task("monitoring.probe", dt.timedelta(minutes=30), probe_site, "网站可用性检测"),
     Task("sessions.clear_expired", DAY, clear_sessions, "清理过期会话"),
+    Task("push.send", dt.timedelta(minutes=5), send_pushes, "政策找人推送邮件与每日汇总"),
     Task("publications.imports", dt.timedelta(0), run_imports, "后台导入已公开信息"),
 ]
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.core.checks import COMMAND_CHECKS
 from gongkai.core.errors import GongkaiError
+from gongkai.demo.participation import load_participation
 from gongkai.demo.services import DEMO_PASSWORD, LOGIN_URL, demo_load, demo_logins
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         except GongkaiError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(summary.line())
+        load_participation(dry_run=options["dry_run"])  # J: 公众参与 (its counts: the audit log)
 
     def _logins(self) -> None:
         self.stdout.write(f"石城县演示账号（仅供本机演示），登录地址：{LOGIN_URL}")

@@ -1,0 +1,1 @@
+"""The message pages: public (public.py) and staff (staff.py)."""
