@@ -256,12 +256,8 @@ GONGKAI_MAX_ATTACHMENT_BYTES = int(
 GONGKAI_NON_PUBLIC_REVIEW_MONTHS = int(os.environ.get("GONGKAI_NON_PUBLIC_REVIEW_MONTHS", "12"))
 # Applications: remind handlers this many working days before a due date (答复期限 and others).
 GONGKAI_REMINDER_WORKDAYS = int(os.environ.get("GONGKAI_REMINDER_WORKDAYS", "5"))
-# --- I: policy interpretation (issue 13) ---
-# "Synchronous" interpretation (同步发布) is the county's own rule, not a statutory period: an
-# interpretation published within this many working days (office calendar) after its policy
-# document is in time. Default 3 (REFERENCE.md, "Other periods"); 0 means the same day.
-GONGKAI_INTERPRETATION_WORKDAYS = int(os.environ.get("GONGKAI_INTERPRETATION_WORKDAYS", "3"))
-# --- end I ---
+# Policy interpretation (同步发布): the window is the office's setting on its site settings page
+# (SiteSettings.interpretation_workdays, default 3), not an environment variable (issue 13).
 
 # The production server (`gongkai serve`, gunicorn): address, worker processes (default two per
 # core plus one) and the seconds a request may take before its worker is restarted.

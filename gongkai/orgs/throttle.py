@@ -50,6 +50,15 @@ class Rule:
     window: dt.timedelta
     lock: dt.timedelta | None = None
 
+    def __post_init__(self) -> None:
+        # orgs.Attempt.scope holds 32 characters with the lock suffix; PostgreSQL refuses a longer
+        # one at the first event, SQLite would silently store it: say so when the rule is made.
+        longest = Attempt._meta.get_field("scope").max_length or 0
+        if len(self.scope) + len(LOCK_SUFFIX) > longest:
+            raise ValueError(
+                f"throttle scope {self.scope!r} is longer than {longest - len(LOCK_SUFFIX)} characters"
+            )
+
     @property
     def effective_limit(self) -> int:
         overrides: dict[str, int] = getattr(settings, "GONGKAI_THROTTLE_LIMITS", {}) or {}

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from gongkai.core.models import BaseModel, staff_reference
 
+# The county's rule for a synchronous interpretation (同步发布): working days after the policy.
+INTERPRETATION_WORKDAYS_DEFAULT = 3
+INTERPRETATION_WORKDAYS_MAX = 20
+
 
 class SiteSettings(BaseModel):
     """The one row of the site's registration data (主办单位, 网站标识码, ICP and 公安 numbers)
-    and the contact data of 联系我们. Blank fields fall back to defaults made from the county's
+    and the contact data of 联系我们, and the county's window for a policy's interpretation
+    (interpretation_workdays, read by gongkai.publications.interpretation). Blank fields fall back to defaults made from the county's
     name (gongkai.portal.selectors.site_info) until the office fills them in."""
 
     SINGLETON_ID = 1
@@ -32,6 +38,17 @@ class SiteSettings(BaseModel):
     address = models.CharField("联系地址", max_length=200, blank=True)
     email = models.EmailField("电子邮箱", max_length=100, blank=True)
     postcode = models.CharField("邮编", max_length=6, blank=True)
+    # 同步发布 has no statutory number: the county sets it (docs/adr/0021); 0 means the same day.
+    interpretation_workdays = models.PositiveSmallIntegerField(
+        "政策解读期限（工作日）",
+        default=INTERPRETATION_WORKDAYS_DEFAULT,
+        validators=[
+            MaxValueValidator(
+                INTERPRETATION_WORKDAYS_MAX,
+                message=f"政策解读期限应为0至{INTERPRETATION_WORKDAYS_MAX}个工作日。",
+            )
+        ],
+    )
     updated_by = staff_reference("最后修改人")
 
     class Meta:

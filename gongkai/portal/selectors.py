@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from gongkai.orgs import permissions
 from gongkai.orgs.models import Unit, UnitKind
-from gongkai.portal.models import SiteSettings
+from gongkai.portal.models import INTERPRETATION_WORKDAYS_DEFAULT, SiteSettings
 
 _REQUEST_ATTR = "_gongkai_site_info"
 ICP_LOOKUP_URL = "https://beian.miit.gov.cn/"
@@ -42,6 +42,8 @@ class SiteInfo:
     email: str
     postcode: str
     changed: str
+    # The county's window for a synchronous policy interpretation (working days; a county rule).
+    interpretation_workdays: int = INTERPRETATION_WORKDAYS_DEFAULT
 
     @property
     def icp_url(self) -> str:
@@ -88,7 +90,13 @@ def _info(row: SiteSettings | None) -> SiteInfo:
             "postcode",
         )
     }
-    return SiteInfo(**values, changed=row.updated_at.isoformat() if row is not None else "")
+    if row is None:
+        return SiteInfo(**values, changed="")
+    return SiteInfo(
+        **values,
+        changed=row.updated_at.isoformat(),
+        interpretation_workdays=row.interpretation_workdays,
+    )
 
 
 def site_settings() -> SiteSettings | None:

@@ -28,7 +28,10 @@ SETTINGS_FIELDS = (
     "address",
     "email",
     "postcode",
+    "interpretation_workdays",
 )
+# Settings that are numbers, saved as given (the others are text, spaces squeezed).
+NUMBER_FIELDS = frozenset({"interpretation_workdays"})
 
 
 def _office_only(actor: User | None, message: str) -> None:
@@ -39,7 +42,8 @@ def _office_only(actor: User | None, message: str) -> None:
 @transaction.atomic
 def site_settings_update(*, actor: User | None, values: Mapping[str, Any]) -> SiteSettings:
     """Save the site's registration and contact data (国办发〔2017〕47号: shown at the foot of
-    every page); the audit entry lists the fields that changed with their old values."""
+    every page) and the county's interpretation window (同步发布, read by the rate and to-do
+    figures); the audit entry lists the fields that changed with their old values."""
     _office_only(actor, "只有县政务公开办可以修改网站设置。")
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
@@ -50,7 +54,7 @@ def site_settings_update(*, actor: User | None, values: Mapping[str, Any]) -> Si
     )
     changed = {}
     for name, value in values.items():
-        cleaned = " ".join(str(value or "").split())
+        cleaned: Any = int(value) if name in NUMBER_FIELDS else " ".join(str(value or "").split())
         if cleaned != getattr(row, name):
             changed[name] = getattr(row, name)
             setattr(row, name, cleaned)

@@ -17,7 +17,12 @@ from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.portal.models import INTERPRETATION_WORKDAYS_MAX
+
 PHONE_MESSAGE = _("请填写正确的联系电话：手机号码为11位数字，固定电话如0797-7322123。")
+WORKDAYS_MESSAGE = format_lazy(
+    _("政策解读期限请填写0至{limit}之间的整数（工作日）。"), limit=INTERPRETATION_WORKDAYS_MAX
+)
 EMAIL_MESSAGE = _("请填写正确的电子邮箱地址，如name@example.com。")
 # Mobile numbers; landlines with or without the area code (0797-7322123, (0797)7322123) and an
 # extension; 400/800 service numbers; the 12345 government hotline.
@@ -61,7 +66,8 @@ def _text(label: Any, *, max_length: int, required: bool = False, **kwargs: Any)
 
 
 class SiteSettingsForm(forms.Form):
-    """The registration and contact data of the site (国办发〔2017〕47号)."""
+    """The registration and contact data of the site (国办发〔2017〕47号), and the county's
+    window for a policy's interpretation (同步发布, a county rule: no statute gives a number)."""
 
     sponsor = _text(_("主办单位"), max_length=100, required=True, help_text=_("一般为县人民政府"))
     organizer = _text(_("承办单位"), max_length=100, help_text=_("一般为县人民政府办公室"))
@@ -103,6 +109,23 @@ class SiteSettingsForm(forms.Form):
     )
     postcode = _text(
         _("邮编"), max_length=6, validators=[RegexValidator(r"^\d{6}$", _("邮编为6位数字。"))]
+    )
+
+    interpretation_workdays = forms.IntegerField(
+        label=_("政策解读期限（工作日）"),
+        min_value=0,
+        max_value=INTERPRETATION_WORKDAYS_MAX,
+        error_messages={
+            "required": WORKDAYS_MESSAGE,
+            "invalid": WORKDAYS_MESSAGE,
+            "min_value": WORKDAYS_MESSAGE,
+            "max_value": WORKDAYS_MESSAGE,
+        },
+        help_text=_(
+            "同步发布：政策文件发布后N个工作日内发布解读（发布当日不计，按工作日历计算；"
+            "0表示当日发布）。这是本县的规定，无法定期限；默认3个工作日。"
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

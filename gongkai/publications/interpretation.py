@@ -6,9 +6,9 @@ county's time zone, falls in the period. Which interpretations count: published 
 the document (Publication.interprets); the earliest one decides.
 
 "Synchronous" has no statutory number (REFERENCE.md, "Other periods": the seeds ask for 同步起草、
-同步审签、同步发布 and 谁起草、谁解读, seed 001 for a rate of at least 90%). The county's rule is a
-setting, GONGKAI_INTERPRETATION_WORKDAYS (default 3): the interpretation is in time when it is
-published no later than that many working days after the document, counted on the office
+同步审签、同步发布 and 谁起草、谁解读, seed 001 for a rate of at least 90%). The county's rule is an
+office setting (网站设置 → 政策解读期限, SiteSettings.interpretation_workdays, default 3): the
+interpretation is in time when it is published no later than that many working days after the document, counted on the office
 calendar as application periods are (gongkai.workdays.selectors.calendar; the publication day is
 not counted). A year the calendar does not know gives no deadline: 期限待定, never a guess.
 
@@ -31,7 +31,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from django.apps import apps
 from django.utils import timezone
 
 from gongkai import clock as statutory
@@ -59,8 +59,19 @@ NO_RATE = "无"
 
 
 def window_workdays() -> int:
-    """The county's number of working days for a synchronous interpretation (a setting)."""
-    return int(settings.GONGKAI_INTERPRETATION_WORKDAYS)
+    """The county's number of working days for a synchronous interpretation: the office's
+    setting on its site settings page (one query). The row is read through the app registry
+    because no app imports the portal, which composes them (tools/check_architecture.py); until
+    the office first saves, the field's default (3, REFERENCE.md "Other periods")."""
+    site_settings = apps.get_model("portal", "SiteSettings")
+    found = (
+        site_settings.objects.filter(pk=site_settings.SINGLETON_ID)
+        .values_list("interpretation_workdays", flat=True)
+        .first()
+    )
+    if found is None:
+        found = site_settings._meta.get_field("interpretation_workdays").default
+    return int(found)
 
 
 def interpretation_due(

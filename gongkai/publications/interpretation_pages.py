@@ -64,11 +64,13 @@ def interpretation_rate(request: HttpRequest) -> HttpResponse:
     first, last = form.period(today)
     units = list(units_visible_to(user).order_by("sort_order", "code"))
     all_units = permissions.reads_everything(user)
+    workdays = interpretation.window_workdays()
     lines = interpretation.policy_lines(
         first=first,
         last=last,
         unit_ids=None if all_units else [u.pk for u in units],
         today=today,
+        workdays=workdays,
     )
     total, rows = interpretation.rate_rows(lines, units)
     context = {
@@ -86,7 +88,9 @@ def interpretation_rate(request: HttpRequest) -> HttpResponse:
             for row in rows
             if not row.documents and row.unit and row.unit.kind != UnitKind.VILLAGE
         ],
-        "workdays": interpretation.window_workdays(),
+        "workdays": workdays,
+        # The office sets the window on its site settings page; the page links there for it.
+        "may_set_window": permissions.is_office(user),
         "labels": interpretation.STANDING_LABELS,
     }
     return render(request, "staff/publications/interpretation.html", context)

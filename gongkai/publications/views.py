@@ -144,6 +144,7 @@ def _readings_context(user: User, publication: Publication | None) -> dict[str, 
     return {
         "policy_readings": readings,
         "interpretation_workdays": interpretation.window_workdays(),
+        "may_set_interpretation_window": permissions.is_office(user),
         "draft_interpretation_url": reverse("publications:create") + f"?interprets={publication.pk}"
         if may_draft
         else "",

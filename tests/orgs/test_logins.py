@@ -200,3 +200,15 @@ def test_attempts_are_stored_hashed_and_pruned_by_age(
 def test_the_login_page_keeps_its_form_and_csrf(client: Client) -> None:
     html = client.get(reverse("login")).content.decode()
     assert "csrfmiddlewaretoken" in html and "连续输错密码5次" in html
+
+
+def test_a_throttle_scope_too_long_for_its_column_is_refused_when_the_rule_is_made() -> None:
+    """PostgreSQL refuses a scope longer than the column at the first event, SQLite stores it:
+    found when a 34-character scope passed every SQLite test and failed on PostgreSQL."""
+    import datetime as dt
+
+    from gongkai.orgs import throttle
+
+    with pytest.raises(ValueError, match="longer than 27"):
+        throttle.Rule("participation.comment.consultation", limit=3, window=dt.timedelta(days=1))
+    assert throttle.Rule("comment.consultation", limit=3, window=dt.timedelta(days=1)).limit == 3

@@ -43,6 +43,7 @@ SETTINGS = {
     "address": "石城县琴江镇西华山路1号",
     "email": "gkb@shicheng.example.gov.cn",
     "postcode": "342700",
+    "interpretation_workdays": "3",
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from gongkai.clock import TableCalendar, state_council_calendar, state_council_years
 from gongkai.orgs.models import Unit
+from gongkai.portal.models import SiteSettings
 from gongkai.publications import interpretation
 from gongkai.publications.interpretation import (
     IN_TIME,
@@ -205,11 +206,12 @@ def test_the_office_calendar_moves_the_deadline(department: Unit) -> None:
 
 
 @pytest.mark.django_db
-def test_the_window_is_the_office_setting(department: Unit, settings: Any) -> None:
+def test_the_window_is_the_office_setting(department: Unit) -> None:
     document = policy(department, "2024-03-04 10:00", "周一文件")
     reading(document, "2024-03-08 10:00")  # the fourth working day
+    assert interpretation.window_workdays() == 3  # the default until the office saves
     assert policy_lines(first=D("2024-03-01"), last=D("2024-03-31"))[0].standing == LATE
-    settings.GONGKAI_INTERPRETATION_WORKDAYS = 5
+    SiteSettings.objects.create(interpretation_workdays=5)
     assert policy_lines(first=D("2024-03-01"), last=D("2024-03-31"))[0].standing == IN_TIME
 
 

@@ -27,11 +27,9 @@ from gongkai.participation.forms import CommentForm
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # 10 comments an hour from one address (a village office or a service hall shares one), and 3 a
 # day on one consultation from one address: enough for a person, no use for a flood.
-COMMENTS_PER_ADDRESS = throttle.Rule(
-    "participation.comment.address", limit=10, window=dt.timedelta(hours=1)
-)
+COMMENTS_PER_ADDRESS = throttle.Rule("comment.address", limit=10, window=dt.timedelta(hours=1))
 COMMENTS_PER_CONSULTATION = throttle.Rule(
-    "participation.comment.consultation", limit=3, window=dt.timedelta(days=1)
+    "comment.consultation", limit=3, window=dt.timedelta(days=1)
 )
 THANKS = "您的意见已提交，经审核后公开。感谢您的参与！"
 

@@ -43,4 +43,5 @@ class Command(BaseCommand):
         info = selectors.site_info()
         for name in services.SETTINGS_FIELDS:
             label = SiteSettingsForm.base_fields[name].label
-            self.stdout.write(f"{label}：{getattr(info, name) or '（未填写）'}")
+            value = getattr(info, name)
+            self.stdout.write(f"{label}：{'（未填写）' if value == '' else value}")
