@@ -354,29 +354,14 @@ def comment_publish(*, actor: Any, comment: Comment) -> Comment:
     _require_moderator(actor, comment.consultation)
     _comment_transition(comment, CommentState.PUBLISHED)
     comment.published_text, comment.published_name = masked_comment(comment.text, comment.name)
-    comment.state = CommentState.PUBLISHED
     comment.refusal_reason = ""
-    comment.moderated_by = actor
-    comment.moderated_at = clock.now()
-    comment.save(
-        update_fields=[
-            "state",
-            "refusal_reason",
-            "published_text",
-            "published_name",
-            "moderated_by",
-            "moderated_at",
-            "updated_at",
-        ]
+    return _moderated(
+        actor,
+        comment,
+        CommentState.PUBLISHED,
+        "publish",
+        f"公开公众意见：{comment.consultation.title}",
     )
-    audit(
-        actor=actor,
-        action="participation.comment_publish",
-        target=comment,
-        unit_code=comment.consultation.unit.code,
-        summary=f"公开公众意见：{comment.consultation.title}",
-    )
-    return comment
 
 
 @transaction.atomic
@@ -387,9 +372,21 @@ def comment_refuse(*, actor: Any, comment: Comment, reason: str) -> Comment:
     if not reason:
         raise ValidationFailed("请填写不予公开的理由。", log="comment: refuse without reason")
     _comment_transition(comment, CommentState.REFUSED)
-    comment.state = CommentState.REFUSED
     comment.refusal_reason = reason[:300]
     comment.published_text = ""
+    return _moderated(
+        actor,
+        comment,
+        CommentState.REFUSED,
+        "refuse",
+        f"不予公开公众意见：{comment.refusal_reason}",
+    )
+
+
+def _moderated(actor: Any, comment: Comment, state: str, verb: str, summary: str) -> Comment:
+    """Save a moderation step (the new state, who and when, and the texts the caller set) and
+    write its audit entry: publishing and refusing differ only in what they set before it."""
+    comment.state = state
     comment.moderated_by = actor
     comment.moderated_at = clock.now()
     comment.save(
@@ -405,10 +402,10 @@ def comment_refuse(*, actor: Any, comment: Comment, reason: str) -> Comment:
     )
     audit(
         actor=actor,
-        action="participation.comment_refuse",
+        action=f"participation.comment_{verb}",
         target=comment,
         unit_code=comment.consultation.unit.code,
-        summary=f"不予公开公众意见：{comment.refusal_reason}",
+        summary=summary,
     )
     return comment
 
