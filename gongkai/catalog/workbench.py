@@ -474,7 +474,10 @@ def reviewer_section(user: Any, units: list[Unit], today: dt.date) -> Section:
     """审核人: items waiting for review, those the checks blocked, retained items due."""
     ids = reviewed_unit_ids(user, units)
     mine = publication_selectors.publications_visible_to(user).filter(unit_id__in=ids)
-    submitted = mine.filter(status=PublicationStatus.SUBMITTED)
+    # Not the items the reviewer wrote: another reviewer signs those off (separation of duties).
+    submitted = publication_selectors.not_written_by(
+        mine.filter(status=PublicationStatus.SUBMITTED), user
+    )
     review = "publications:review"
     waiting = _figure(_("待我审核的信息"), _url(review, anchor="awaiting-heading"), submitted)
     blocked, capped = _blocked_count(submitted)

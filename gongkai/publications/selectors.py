@@ -63,13 +63,19 @@ def awaiting_review_by(user: Any) -> QuerySet[Publication]:
     another reviewer signs off (separation of duties, services.writer_ids)."""
     submitted = publications_visible_to(user).filter(status=PublicationStatus.SUBMITTED)
     allowed = [p.pk for p in submitted if permissions.can_approve_publication_of(user, p.unit)]
-    found = submitted.filter(pk__in=allowed)
-    if getattr(user, "pk", None) is not None:
-        wrote = PublicationVersion.objects.filter(actor=user, action__in=CONTENT_ACTIONS).values(
-            "publication_id"
-        )
-        found = found.exclude(created_by=user).exclude(pk__in=wrote)
+    found = not_written_by(submitted.filter(pk__in=allowed), user)
     return found.order_by("submitted_at", "pk")
+
+
+def not_written_by(items: QuerySet[Publication], user: Any) -> QuerySet[Publication]:
+    """``items`` less those the user created or changed the content of: the ones another
+    reviewer signs off (separation of duties; the review page and the 工作台 count agree)."""
+    if getattr(user, "pk", None) is None:
+        return items
+    wrote = PublicationVersion.objects.filter(actor=user, action__in=CONTENT_ACTIONS).values(
+        "publication_id"
+    )
+    return items.exclude(created_by=user).exclude(pk__in=wrote)
 
 
 def retained_due_for_review(user: Any) -> QuerySet[Publication]:

@@ -259,3 +259,16 @@ def test_late_publications_are_the_monitoring_overviews_and_stop_at_their_limit(
     office = _user("office2", (department, Role.OFFICE))
     row = _rows(_section(office, Role.OFFICE))["近30日超期公开的信息"]
     assert row.shown_count == "2+" and row.warns
+
+
+def test_a_reviewer_who_also_drafts_does_not_count_their_own_items(department: Unit) -> None:
+    """Separation of duties (issue 12): what the reviewer wrote waits for another reviewer, so
+    the 工作台 counts only what this reviewer may sign off, as the review page lists."""
+    both = _user("mzj_both", (department, Role.EDITOR), (department, Role.REVIEWER))
+    PublicationFactory(unit=department, status=PublicationStatus.SUBMITTED, findings=BLOCK)
+    PublicationFactory(
+        unit=department, status=PublicationStatus.SUBMITTED, findings=BLOCK, created_by=both
+    )
+    rows = _rows(_section(both, Role.REVIEWER))
+    assert rows["待我审核的信息"].count == 1
+    assert rows["其中检查发现须处理问题的"].count == 1
