@@ -9,7 +9,7 @@ saves and writes the audit entry in one transaction. The public's comments come 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -493,47 +493,51 @@ def _require_office(actor: Any) -> None:
 @transaction.atomic
 def meeting_save(*, actor: Any, meeting: Meeting | None = None, **values: Any) -> Meeting:
     """Add or change a published executive meeting (会议公开)."""
-    _require_office(actor)
-    values = {k: v for k, v in values.items() if k in MEETING_FIELDS}
-    if not str(values.get("title", meeting.title if meeting else "")).strip():
-        raise ValidationFailed("请填写会议名称。", log="meeting: empty title")
-    changes = _changes(meeting, values) if meeting else {}
-    if meeting is None:
-        meeting = Meeting.objects.create(**values)
-    else:
-        for name, value in values.items():
-            setattr(meeting, name, value)
-        meeting.save()
-    audit(
-        actor=actor,
-        action="participation.meeting_save",
-        target=meeting,
-        summary=f"会议公开：{meeting.title}",
-        data={"changes": changes},
+    saved = _office_row_save(
+        actor, Meeting, meeting, values, MEETING_FIELDS, "会议名称", "meeting_save", "会议公开"
     )
-    return meeting
+    return cast(Meeting, saved)
 
 
 @transaction.atomic
 def matter_save(*, actor: Any, matter: Matter | None = None, **values: Any) -> Matter:
     """Add or change a matter open to public participation."""
+    saved = _office_row_save(
+        actor, Matter, matter, values, MATTER_FIELDS, "事项名称", "matter_save", "公众参与事项"
+    )
+    return cast(Matter, saved)
+
+
+def _office_row_save(
+    actor: Any,
+    model: type[Meeting] | type[Matter],
+    row: Meeting | Matter | None,
+    values: dict[str, Any],
+    fields: Any,
+    title_label: str,
+    verb: str,
+    what: str,
+) -> Meeting | Matter:
+    """The office's rows of the column (meetings, participation matters): checked, created or
+    changed, and audited with what changed — the same steps for both kinds."""
     _require_office(actor)
-    values = {k: v for k, v in values.items() if k in MATTER_FIELDS}
-    if not str(values.get("title", matter.title if matter else "")).strip():
-        raise ValidationFailed("请填写事项名称。", log="matter: empty title")
-    changes = _changes(matter, values) if matter else {}
-    if matter is None:
-        matter = Matter.objects.create(**values)
+    values = {k: v for k, v in values.items() if k in fields}
+    if not str(values.get("title", row.title if row else "")).strip():
+        raise ValidationFailed(f"请填写{title_label}。", log=f"{verb}: empty title")
+    changes = _changes(row, values) if row else {}
+    if row is None:
+        row = model.objects.create(**values)
     else:
         for name, value in values.items():
-            setattr(matter, name, value)
-        matter.save()
+            setattr(row, name, value)
+        row.save()
+    unit = getattr(row, "unit", None)
     audit(
         actor=actor,
-        action="participation.matter_save",
-        target=matter,
-        unit_code=matter.unit.code,
-        summary=f"公众参与事项：{matter.title}",
+        action=f"participation.{verb}",
+        target=row,
+        unit_code=unit.code if unit is not None else "",
+        summary=f"{what}：{row.title}",
         data={"changes": changes},
     )
-    return matter
+    return row
