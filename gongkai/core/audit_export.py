@@ -22,6 +22,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from gongkai.core import auditchain, xlsx
+from gongkai.core.audit_labels import action_label
 from gongkai.core.models import AuditEntry, TaskRun
 
 VERIFY_TASK = "audit_verify"
@@ -30,6 +31,7 @@ HEADERS = [
     "时间",
     "操作人",
     "操作",
+    "操作名称",
     "对象类型",
     "对象编号",
     "单位代码",
@@ -90,6 +92,7 @@ def rows(found: QuerySet[AuditEntry]) -> Iterator[list[Any]]:
             timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
             _actor(entry),
             entry.action,
+            action_label(entry.action),
             entry.target_type,
             entry.target_id,
             entry.unit_code,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gongkai.core import audit_export
 from gongkai.core.audit import audit
+from gongkai.core.audit_labels import action_label
 from gongkai.orgs import permissions
 from gongkai.orgs.models import User
 from gongkai.orgs.staff_pages import staff_user
@@ -66,6 +67,9 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
         return _download(user, period, kind)
     found = audit_export.entries(period).order_by("-id")
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for entry in page.object_list:
+        entry.action_label = action_label(entry.action)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("download", None)

@@ -82,7 +82,7 @@ def test_export_csv_of_one_unit(entries: None, department: Unit, tmp_path: Path)
         stdout=StringIO(),
     )
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-    assert len(rows) == 2 and rows[1][7] == "'" + HOSTILE  # neutralised for spreadsheets
+    assert len(rows) == 2 and rows[1][8] == "'" + HOSTILE  # neutralised for spreadsheets
 
 
 @pytest.mark.parametrize(
@@ -113,6 +113,9 @@ def test_the_page_is_for_the_office_and_leaders(
         html = page.content.decode()
         assert "nobody" in html and "unit.create" not in html
         assert "审计链尚未校验" in html
+        # Inspectors read the action's Chinese name; the code stays beside it for filtering.
+        html = client.get(url, {"action": "publication"}).content.decode()
+        assert "政府信息：审核通过" in html and "publication.approve" in html
 
 
 def test_the_page_downloads_and_checks(entries: None, client: Client, office: User) -> None:
