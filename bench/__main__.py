@@ -18,6 +18,7 @@ def main() -> None:
         catalog_excel,
         clock_bench,
         dashboard,
+        handbook,
         ledger,
         letter_render,
         monitoring,
@@ -26,9 +27,11 @@ def main() -> None:
         publications_import,
         register_import,
         serve,
+        serviceguides_excel,
         targets,
         textcheck_bench,
         textcheck_corpus,
+        topics,
     )
 
     annual_report.main()
@@ -38,6 +41,7 @@ def main() -> None:
     catalog_excel.main()
     clock_bench.main()
     dashboard.main()
+    handbook.main()
     ledger.main()
     letter_render.main()
     monitoring.main()
@@ -45,6 +49,8 @@ def main() -> None:
     publications_import.main()
     register_import.main()
     serve.main()
+    serviceguides_excel.main()
+    topics.main()  # 200,000 items; a topic page, its sections and 检索 within it
     portal.main()  # the province: 1,000,000 items, about an hour to fill and index
     textcheck_bench.main()
     targets.main()  # every issue-10 target with its figure and ratio
