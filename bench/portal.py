@@ -176,7 +176,7 @@ def fill(count: int, *, rng: random.Random, batch: int = 20_000) -> None:
         "created_at, updated_at, unit_id, issuer, title, doc_number, doc_number_key, written_on,"
         " published_at, topic_id, five_class, column_id, domain_id, attribute, non_public_ground,"
         " attribute_reason, body, body_text, doc_kind, validity, status, due_on, is_late,"
-        " withdrawal_reason, findings, override_reason, source_url, version"
+        " withdrawal_reason, findings, override_reason, source_url, version, interpretation_form"
     )
     marks = ", ".join(["%s"] * len(fields.split(",")))
     sql = f"INSERT INTO {Publication._meta.db_table} ({fields}) VALUES ({marks})"  # noqa: S608
@@ -213,7 +213,7 @@ def fill(count: int, *, rng: random.Random, batch: int = 20_000) -> None:
                      at.strftime("%Y-%m-%d %H:%M:%S"), topic, rng.choice(fives),
                      rng.choice(columns), rng.choice(domains), "proactive", "", "",
                      "", body, "ordinary", "", status,
-                     (written + dt.timedelta(days=28)).isoformat(), False, "", "[]", "", "", 1)
+                     (written + dt.timedelta(days=28)).isoformat(), False, "", "[]", "", "", 1, "")
                 )  # fmt: skip
             cursor.executemany(sql, rows)
 

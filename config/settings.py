@@ -107,6 +107,12 @@ INSTALLED_APPS = [
     "gongkai.push",
     # K: messages (领导信箱, 咨询, 我为政府网站找错; issue 13).
     "gongkai.interaction",
+    # A: service guides (办事服务公开; issue 14).
+    "gongkai.serviceguides",
+    # D: topic pages (专题专栏; issue 14).
+    "gongkai.topics",
+    # E: 政务公开专区 and 查阅点, kiosk mode (issue 14).
+    "gongkai.accesspoints",
     "gongkai.portal",
     "gongkai.api",
     "gongkai.demo",
@@ -149,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.orgs.context_processors.staff",
                 "gongkai.portal.context_processors.accessibility",
+                "gongkai.accesspoints.kiosk.kiosk",  # E: kiosk mode (issue 14)
             ],
         },
     },
@@ -307,6 +314,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_EMAIL_FROM", "gongkai@localhost").s
 GONGKAI_PUSH_CONFIRM_DAYS = int(os.environ.get("GONGKAI_PUSH_CONFIRM_DAYS", "3"))
 GONGKAI_PUSH_DIGEST_HOUR = int(os.environ.get("GONGKAI_PUSH_DIGEST_HOUR", "8"))
 # --- end of L ---
+
+# --- E: offline access points and kiosk mode (gongkai.accesspoints, issue 14) ---
+# A touch screen in kiosk mode (/kiosk/start/) returns to its home and clears the forms after
+# this many seconds without a touch (gongkai/static/gongkai/kiosk.js).
+GONGKAI_KIOSK_IDLE_SECONDS = max(15, int(os.environ.get("GONGKAI_KIOSK_IDLE_SECONDS", "120")))
+# The kiosk chrome comes from the context processor gongkai.accesspoints.kiosk.kiosk (TEMPLATES
+# above); no signing in or staff pages while a kiosk cookie is set (its middleware, appended so
+# it runs after the authentication middleware).
+MIDDLEWARE.append("gongkai.accesspoints.kiosk.KioskMiddleware")
+# --- end of E ---
 
 # Sessions live in the database (Django's default engine, named here so nobody has to look it
 # up): any web process behind the proxy can serve any request.

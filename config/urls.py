@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("gongkai.interaction.urls")),
     path("", include("gongkai.portal.urls")),
     path("push/", include("gongkai.push.urls")),
+    path("banshi/", include("gongkai.serviceguides.public_urls")),  # 办事服务 (issue 14)
     path("staff/publications/", include("gongkai.publications.urls")),
     path("staff/applications/", include("gongkai.applications.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
@@ -23,6 +24,10 @@ urlpatterns = [
     path("staff/push/", include("gongkai.push.staff_urls")),
     path("", include("gongkai.participation.urls")),  # /participation/ and /staff/participation/
     path("staff/site/", include("gongkai.portal.staff_urls")),
+    path("staff/enterprises/", include("gongkai.orgs.enterprise_urls")),  # C: 公共企事业单位
+    path("staff/topics/", include("gongkai.topics.urls")),  # D: 专题专栏 (issue 14)
+    path("", include("gongkai.accesspoints.urls")),  # E: 查阅点 and /kiosk/ (issue 14)
+    path("staff/banshi/", include("gongkai.serviceguides.urls")),  # A: service guides
     path("staff/", include("gongkai.catalog.urls")),
     path("api/", include("gongkai.api.urls")),
     # Login (lockout, authenticator codes), password change and the office's account page.

@@ -38,11 +38,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 _STANDARD_DATA = importlib.import_module(
     "gongkai.publications.migrations.0002_standard_topics_and_columns"
 )
+_ENTERPRISES_COLUMN = importlib.import_module(
+    "gongkai.publications.migrations.0014_enterprises_column"
+)
+_LIFE_EVENTS = importlib.import_module("gongkai.serviceguides.migrations.0002_life_events")
 
 
 def restore_reference_data() -> None:
-    """Re-create the rows data migrations made (standard topics and columns) after a flush."""
+    """Re-create the rows data migrations made (standard topics, columns and the life events
+    of service guides) after a flush."""
     _STANDARD_DATA.forwards(apps, None)
+    _ENTERPRISES_COLUMN.forwards(apps, None)
+    _LIFE_EVENTS.seed(apps, None)
 
 
 @pytest.fixture

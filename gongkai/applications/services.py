@@ -432,6 +432,12 @@ def _clean_applicant(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _handling_unit(unit: Unit) -> None:
+    if unit.kind == UnitKind.ENTERPRISE:  # not a 行政机关: its own rules apply (docs/adr/0023)
+        raise ValidationFailed(
+            "公共企事业单位不是政府信息公开申请的受理机关，请按该单位公布的办法向其申请，"
+            "或选择其行业主管部门。",
+            log="application to an enterprise",
+        )
     if unit.kind == UnitKind.VILLAGE or not unit.is_active:
         raise ValidationFailed(
             "村（居）委会不是政府信息公开申请的受理机关，请选择县直部门或乡镇人民政府。",

@@ -128,7 +128,7 @@ def _template_items_for(unit: Unit) -> list[GuidelineItem]:
     """
     level = _level_filter_for(unit)
     items = GuidelineItem.objects.filter(**{level: True}).select_related("domain")
-    if unit.kind in COUNTY_LEVEL_KINDS:
+    if unit.kind in COUNTY_LEVEL_KINDS or unit.kind == UnitKind.ENTERPRISE:
         items = items.filter(domain__lead_units=unit)
     return list(items.order_by("domain__sort_order", "sort_order", "pk"))
 

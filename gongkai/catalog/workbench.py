@@ -375,6 +375,10 @@ def _unit_duty_links(user: Any, units: list[Unit]) -> list[Row]:
         if u.kind != UnitKind.VILLAGE
     ):
         links.append(Row(_("政务新媒体账号和发布记录"), _url("monitoring:accounts")))
+    if any(permissions.can_manage_access_points_of(user, u) for u in units):  # E: 查阅点
+        links.append(Row(_("政务公开专区和查阅点"), _url("accesspoints:staff_list")))
+    if any(permissions.can_submit_service_of(user, u) for u in units):  # A: 办事指南
+        links.append(Row(_("办事指南（政务服务事项）"), _url("serviceguides:list")))
     return links
 
 
@@ -754,6 +758,7 @@ def office_section(user: Any, units: list[Unit], figures: CountyFigures, today: 
         Row(_("导入已公开信息（旧网站迁移）"), _url("publications:import")),
         Row(_("登记申请（当面、邮寄、传真）"), _url("applications:register")),
         Row(_("文书模板"), _url("applications:letter_templates")),
+        Row(_("办事指南（政务服务事项）"), _url("serviceguides:list")),  # A: issue 14
     ]
     # Pages other parts of issue 11 add for the office (找错 queue, site settings): linked
     # once their URL exists.
@@ -775,9 +780,12 @@ def office_section(user: Any, units: list[Unit], figures: CountyFigures, today: 
 # site settings, the units' guides), linked when their URL exists.
 OFFICE_OPTIONAL_PAGES: tuple[tuple[str, StrOrPromise], ...] = (
     ("interaction:list", gettext_lazy("留言办理（领导信箱、咨询、我为政府网站找错）")),
+    ("accesspoints:staff_list", gettext_lazy("政务公开专区和查阅点")),  # E (issue 14)
     ("site:settings", gettext_lazy("网站设置（主办单位、备案号和联系方式）")),
     ("staff:guide_list", gettext_lazy("政府信息公开指南维护")),
     ("staff:audit_log", gettext_lazy("审计日志（导出、校验）")),
+    ("topics:staff_list", gettext_lazy("专题专栏（专题页面和收录规则）")),  # D: issue 14
+    ("enterprises:list", gettext_lazy("公共企事业单位（适用主体清单）")),  # C, issue 14
 )
 
 

@@ -165,6 +165,30 @@ ACTION_LABELS: dict[str, str] = {
     "push.tags_set": "精准推送：设置信息标签",
     "push.subscription_end": "精准推送：退订",
     "push.subscriptions_end": "精准推送：批量退订",
+    # 办事服务（政务服务事项和办事指南）
+    "service.create": "办事指南：新建",
+    "service.update": "办事指南：修改",
+    "service.delete": "办事指南：删除草稿",
+    "service.import": "办事指南：导入",
+    "service.submit": "办事指南：报送审核",
+    "service.return": "办事指南：退回修改",
+    "service.publish": "办事指南：发布",
+    "service.withdraw": "办事指南：撤回",
+    "service.material_add": "办事指南：新增办理材料",
+    "service.material_update": "办事指南：修改办理材料",
+    "service.material_remove": "办事指南：删除办理材料",
+    "service.question_add": "办事指南：新增常见问题",
+    "service.question_update": "办事指南：修改常见问题",
+    "service.question_remove": "办事指南：删除常见问题",
+    # 专题专栏
+    "topics.topic_save": "专题：保存",
+    "topics.section_save": "专题：保存栏目",
+    "topics.section_delete": "专题：删除栏目",
+    # 政务公开专区和查阅点
+    "accesspoint.create": "查阅点：新增",
+    "accesspoint.update": "查阅点：修改",
+    "accesspoint.close": "查阅点：停用",
+    "accesspoint.reopen": "查阅点：恢复开放",
 }
 
 

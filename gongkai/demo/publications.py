@@ -731,7 +731,7 @@ class _Planner:
         if unit.kind == UnitKind.VILLAGE:
             self.village_items(unit)
             return
-        if unit.kind == UnitKind.COUNTY:
+        if unit.kind in (UnitKind.COUNTY, UnitKind.ENTERPRISE):  # enterprises: demo/enterprises.py
             return
         profile = self._profile(unit)
         if unit.kind == UnitKind.OFFICE:

@@ -37,9 +37,11 @@ from gongkai.catalog.models import (
 from gongkai.core import clock
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.demo.accesspoints import load_access_points
 from gongkai.demo.applications import load_applications
 from gongkai.demo.assessment import load_assessment
 from gongkai.demo.columns import load_standard_columns
+from gongkai.demo.enterprises import ENTERPRISES, load_enterprises
 from gongkai.demo.guides import load_unit_guides
 from gongkai.demo.interaction import load_interaction
 from gongkai.demo.interpretations import load_interpretations
@@ -48,7 +50,9 @@ from gongkai.demo.monitoring import load_monitoring
 from gongkai.demo.publications import load_publications
 from gongkai.demo.push import load_push
 from gongkai.demo.reports import load_reports
+from gongkai.demo.serviceguides import load_service_guides
 from gongkai.demo.site import link_interpretations, load_site_settings
+from gongkai.demo.topics import load_topics
 from gongkai.ledger.models import Task
 from gongkai.monitoring.models import NewMediaAccount
 from gongkai.orgs import services as org_services
@@ -277,6 +281,7 @@ class DemoLogin:
 def demo_logins() -> list[DemoLogin]:
     """One account per role to try the demo with (read from the data files, nothing loaded)."""
     names = {u.code: u.name for u in planned_units()}
+    names.update((spec.code, spec.name) for spec in ENTERPRISES)
     data = units_data()
     township = data["townships"][0]
     village = village_code(township["code"], 1)
@@ -289,6 +294,7 @@ def demo_logins() -> list[DemoLogin]:
         (Role.HANDLER.label, HANDLER_UNIT, f"{HANDLER_UNIT.lower()}_handler"),
         (f"{Role.EDITOR.label}（乡镇）", township["code"], f"{township['code'].lower()}_editor"),
         (Role.VILLAGE_CLERK.label, village, f"{village.lower()}_clerk"),
+        (f"{Role.EDITOR.label}（公共企事业单位）", "RMYY", "rmyy_editor"),
     ]
     return [DemoLogin(role=role, unit=names[code], username=user) for role, code, user in rows]
 
@@ -391,7 +397,11 @@ def demo_load(*, dry_run: bool = False) -> DemoSummary:
     load_monitoring(units=units, today=clock.today())
     load_assessment(units=units, users=users)
     load_push()  # 政策找人 (issue 13)
+    load_topics(office=office)  # D: 专题专栏 (issue 14)
     load_interaction(units=units, users=users)  # K: messages (issue 13)
+    load_service_guides(units=units, users=users)  # A: 办事指南 (issue 14)
+    load_enterprises(units=units)  # C: 公共企事业单位 (issue 14)
+    load_access_points(units=units)  # E: 政务公开专区和查阅点 (issue 14)
     after = _counts()
     if after != before:
         audit(

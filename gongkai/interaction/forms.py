@@ -214,7 +214,7 @@ class RateForm(TrackForm):
 def _handling_units() -> Any:
     return (
         Unit.objects.filter(is_active=True)
-        .exclude(kind=UnitKind.VILLAGE)
+        .exclude(kind__in=(UnitKind.VILLAGE, UnitKind.ENTERPRISE))
         .order_by("sort_order", "code")
     )
 

@@ -237,7 +237,7 @@ def _require_office(actor: Actor, message: str) -> None:
 
 
 def _handling_unit(unit: Unit) -> None:
-    if not unit.is_active or unit.kind == UnitKind.VILLAGE:
+    if not unit.is_active or unit.kind in (UnitKind.VILLAGE, UnitKind.ENTERPRISE):
         raise ValidationFailed(
             "请选择县直部门或乡镇人民政府承办。", log=f"message to unit kind {unit.kind}"
         )

@@ -29,7 +29,17 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "sort_order", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "sector",
+        "supervisor",
+        "sort_order",
+        "is_active",
+    ]
+    list_filter = ["kind", "sector", "is_active"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["parent"]
+    # A public enterprise's sector and supervising department (Unit.clean checks them).
+    autocomplete_fields = ["parent", "supervisor"]

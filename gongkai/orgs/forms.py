@@ -13,7 +13,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.orgs import logins, throttle
-from gongkai.orgs.models import Unit
+from gongkai.orgs.models import Sector, Unit, UnitKind
 from gongkai.orgs.services import GUIDE_FIELDS
 
 
@@ -103,3 +103,37 @@ class AccountSearchForm(forms.Form):
     """Find staff accounts by username or name on the office's account page."""
 
     q = forms.CharField(label=_("用户名或姓名"), max_length=50, required=False)
+
+
+# --- C: public enterprises (公共企事业单位, issue 14) ---
+class EnterpriseForm(forms.Form):
+    """A new public enterprise: code, name, sector and supervising department. The service
+    (services.enterprise_create) checks the code, the names and the supervisor again."""
+
+    code = forms.CharField(
+        label=_("单位代码"),
+        max_length=32,
+        help_text=_("用于索引号，大写字母和数字，如 XRMYY；创建后不再修改"),
+    )
+    name = forms.CharField(label=_("单位名称"), max_length=100)
+    sector = forms.ChoiceField(label=_("行业领域"), choices=[("", "——"), *Sector.choices])
+    supervisor = forms.ModelChoiceField(
+        label=_("行业主管部门"),
+        queryset=Unit.objects.none(),
+        empty_label="——",
+        help_text=_("指导本单位信息公开的县直部门"),
+    )
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, initial=0, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = Unit.objects.active().filter(kind=UnitKind.DEPARTMENT)
+        self.fields["supervisor"].queryset = departments.order_by(  # type: ignore[attr-defined]
+            "sort_order", "code"
+        )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+
+# --- end C ---

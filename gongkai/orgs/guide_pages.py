@@ -20,19 +20,9 @@ from django.utils.translation import gettext as _
 from gongkai.core.errors import AccessDenied, GongkaiError
 from gongkai.orgs import permissions, services
 from gongkai.orgs.forms import UnitGuideForm
-from gongkai.orgs.models import Unit, UnitKind, User
+from gongkai.orgs.models import GUIDE_UNIT_KINDS, Unit, UnitKind, User
 from gongkai.orgs.selectors import units_of
 from gongkai.orgs.staff_pages import denied, staff_user
-
-# Units whose details a guide shows: the office's are the county government's guide's (the
-# office is its 政府信息公开工作机构); villages are not 行政机关 and have none.
-GUIDE_UNIT_KINDS = (
-    UnitKind.OFFICE,
-    UnitKind.DEPARTMENT,
-    UnitKind.STATIONED,
-    UnitKind.TOWNSHIP,
-    UnitKind.COMMUNITY,
-)
 
 
 def _public_guide_url(unit: Unit) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -17,6 +18,22 @@ class UnitKind(models.TextChoices):
     TOWNSHIP = "township", "乡镇"
     COMMUNITY = "community", "城市社区管委会"
     VILLAGE = "village", "村（居）委会"
+    # Not a 行政机关: publishes through the same workflow, but is left out of what counts
+    # government organs (applications, annual reports, assessment); docs/adr/0023.
+    ENTERPRISE = "enterprise", "公共企事业单位"
+
+
+class Sector(models.TextChoices):
+    """The fields of public enterprises and institutions that must disclose (seed 001 item 9)."""
+
+    EDUCATION = "education", "教育"
+    HEALTH = "health", "卫生健康"
+    WATER = "water", "供水"
+    POWER = "power", "供电"
+    GAS = "gas", "供气"
+    ENVIRONMENT = "environment", "环境保护"
+    TRANSPORT = "transport", "公共交通"
+    OTHER = "other", "其他"
 
 
 # Units that work at township level (乡级): townships and the urban community committee.
@@ -24,6 +41,24 @@ TOWNSHIP_LEVEL_KINDS = frozenset({UnitKind.TOWNSHIP, UnitKind.COMMUNITY})
 # Units that work at county level (县级).
 COUNTY_LEVEL_KINDS = frozenset(
     {UnitKind.COUNTY, UnitKind.OFFICE, UnitKind.DEPARTMENT, UnitKind.STATIONED}
+)
+
+
+# Who may supervise a public enterprise's disclosure (行业主管部门): a county department.
+SUPERVISOR_KINDS = frozenset({UnitKind.DEPARTMENT})
+
+
+# Units whose details a 政府信息公开指南 shows: the office's are the county government's guide's
+# (the office is its 政府信息公开工作机构); villages are not 行政机关 and have none, nor have public
+# enterprises, which the 条例 does not govern (docs/adr/0023).
+GUIDE_UNIT_KINDS = frozenset(
+    {
+        UnitKind.OFFICE,
+        UnitKind.DEPARTMENT,
+        UnitKind.STATIONED,
+        UnitKind.TOWNSHIP,
+        UnitKind.COMMUNITY,
+    }
 )
 
 
@@ -104,6 +139,20 @@ class Unit(BaseModel):
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("在用", default=True)
+    # Public enterprises and institutions only (公共企事业单位, seed 001 item 9): the field they
+    # serve and the county department that supervises their disclosure (行业主管部门).
+    sector = models.CharField(
+        "行业领域", max_length=16, choices=Sector.choices, blank=True, default=""
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised",
+        verbose_name="行业主管部门",
+        help_text="公共企事业单位必填，应为县直部门",
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -115,10 +164,42 @@ class Unit(BaseModel):
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^[A-Z0-9]+$"), name="unit_code_format"
             ),
+            # An enterprise has a sector and a supervising department; no other kind has either.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="enterprise", supervisor__isnull=False) & ~models.Q(sector="")
+                )
+                | (~models.Q(kind="enterprise") & models.Q(supervisor__isnull=True, sector="")),
+                name="unit_enterprise_fields",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """An enterprise needs its sector and a supervising county department; other kinds have
+        neither (the constraint unit_enterprise_fields holds the first part in the database)."""
+        errors: dict[str, str] = {}
+        if self.kind == UnitKind.ENTERPRISE:
+            if not self.sector:
+                errors["sector"] = "请选择公共企事业单位的行业领域。"
+            supervisor = self.supervisor if self.supervisor_id else None
+            if supervisor is None:
+                errors["supervisor"] = "请选择公共企事业单位的行业主管部门。"
+            elif supervisor.kind not in SUPERVISOR_KINDS:
+                errors["supervisor"] = "行业主管部门应为县直部门。"
+        else:
+            if self.sector:
+                errors["sector"] = "只有公共企事业单位设行业领域。"
+            if self.supervisor_id:
+                errors["supervisor"] = "只有公共企事业单位设行业主管部门。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind == UnitKind.ENTERPRISE
 
     @property
     def formal_name(self) -> str:

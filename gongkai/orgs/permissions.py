@@ -7,7 +7,8 @@ enforced here or nowhere.
 The rules (DOMAIN.md §1): a unit's staff see and change their own unit's work only; the county
 disclosure office (公开办) sees everything and reviews catalogs; leaders read everything and change
 nothing; a township's staff may read (not change) the lists of the villages under it, because the
-township guides them (seed 002, seed 004 task 13).
+township guides them (seed 002, seed 004 task 13); likewise a department's reviewer may read (not
+change) the work of the public enterprises it supervises (行业主管部门, seed 001 item 9).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db.models import Q
+
 from gongkai.core.errors import AccessDenied
-from gongkai.orgs.models import Membership, Role, Unit, UnitKind
+from gongkai.orgs.models import GUIDE_UNIT_KINDS, Membership, Role, Unit, UnitKind
 
 _CACHE_ATTR = "_gongkai_roles"
 
@@ -84,8 +87,11 @@ def visible_unit_ids(user: Any) -> set[int] | None:
     if not own:
         return set()
     townships = Unit.objects.filter(pk__in=own).exclude(kind=UnitKind.VILLAGE)
-    villages = Unit.objects.filter(parent__in=townships, kind=UnitKind.VILLAGE)
-    return own | set(villages.values_list("pk", flat=True))
+    read_also = Q(parent__in=townships, kind=UnitKind.VILLAGE)
+    supervising = supervising_unit_ids(user)
+    if supervising:
+        read_also |= Q(supervisor_id__in=supervising, kind=UnitKind.ENTERPRISE)
+    return own | set(Unit.objects.filter(read_also).values_list("pk", flat=True))
 
 
 def can_view_unit(user: Any, unit: Unit) -> bool:
@@ -116,7 +122,9 @@ def can_manage_units(user: Any) -> bool:
 def can_edit_guide_of(user: Any, unit: Unit) -> bool:
     """The office keeps every unit's 政府信息公开指南 details (addresses, hours, access points,
     added text); a unit's editor (信息员) keeps its own, since the unit knows first when they
-    change."""
+    change. Only units that have a guide (GUIDE_UNIT_KINDS)."""
+    if unit.kind not in GUIDE_UNIT_KINDS:
+        return False
     return is_office(user) or has_role(user, unit, {Role.EDITOR})
 
 
@@ -332,6 +340,18 @@ def can_see_writer_of(user: Any, unit: Unit | None) -> bool:
 # --- end K ---
 
 
+# --- C: public enterprises (公共企事业单位, issue 14; docs/adr/0023) ---
+def supervising_unit_ids(user: Any) -> set[int]:
+    """The units where the user is a reviewer (审核人): a supervising department's reviewer reads
+    its public enterprises' drafts and items (visible_unit_ids), to guide their disclosure as the
+    行业主管部门 must (seed 001 item 9). Reading only: every change still needs a role in the
+    enterprise itself."""
+    return {unit_id for unit_id, roles in roles_by_unit(user).items() if Role.REVIEWER in roles}
+
+
+# --- end C ---
+
+
 def wrote_any_of(user: Any, writer_ids: Iterable[int | None]) -> bool:
     """Whether the user is among the writers of an item (by user id; None entries, the command
     line or deleted accounts, match no one)."""
@@ -378,3 +398,65 @@ def can_run_consultation_of(user: Any, unit: Unit) -> bool:
     """The drafting unit's editor or reviewer drafts a consultation, moderates its comments and
     publishes the feedback; the office may do it for any unit. Another unit never may."""
     return is_office(user) or has_role(user, unit, SUBMIT_ROLES)
+
+
+# --- A: service guides (办事服务公开, gongkai.serviceguides, issue 14) ---
+SELF_PUBLISH_SERVICE_MESSAGE = (
+    "起草人不能发布自己编写的办事指南，请由本单位审核人或县政务公开办发布。"
+)
+
+
+def can_draft_service_of(user: Any, unit: Unit) -> bool:
+    """A unit's editor (村务管理员 in villages) drafts and changes its service guides."""
+    return has_role(user, unit, EDIT_ROLES)
+
+
+def can_submit_service_of(user: Any, unit: Unit) -> bool:
+    """The unit's editor or reviewer sends a guide for review."""
+    return has_role(user, unit, SUBMIT_ROLES)
+
+
+def can_publish_service_of(user: Any, unit: Unit) -> bool:
+    """The unit's reviewer (a village's: its township's too, as for publications) or the county
+    office publishes, returns and withdraws a guide; separation of duties is checked apart."""
+    return is_office(user) or can_approve_publication_of(user, unit)
+
+
+def drafts_some_service(user: Any) -> bool:
+    """Whether the staff home offers the service guides: anyone who drafts, submits or publishes
+    some unit's guides; the per-unit predicates above decide each guide."""
+    return is_office(user) or any(
+        roles & (SUBMIT_ROLES | {Role.REVIEWER}) for roles in roles_by_unit(user).values()
+    )
+
+
+# --- end A ---
+
+
+# --- D: topic pages (专题专栏, gongkai.topics, issue 14) ---
+def can_manage_topics(user: Any) -> bool:
+    """The county office sets up the site's topic pages and their rules (it runs the site's
+    structure, seed 001 item 11); units publish into them through their own items."""
+    return is_office(user)
+
+
+# --- end D ---
+
+
+# --- E: offline access points (政务公开专区、查阅点; gongkai.accesspoints, issue 14) ---
+def can_manage_access_points_of(user: Any, unit: Unit) -> bool:
+    """The office keeps every access point; a unit's editor (a village's 村务管理员) keeps the
+    places its own unit runs, and a township's editor its villages' 查阅点, which the township
+    sets up for them (seed 000). ``unit.parent`` should be loaded with the unit."""
+    if is_office(user) or has_role(user, unit, EDIT_ROLES):
+        return True
+    parent = unit.parent if unit.kind == UnitKind.VILLAGE else None
+    return parent is not None and has_role(user, parent, {Role.EDITOR})
+
+
+def manages_some_access_points(user: Any) -> bool:
+    """Whether the staff pages of access points offer the user anything to keep."""
+    return is_office(user) or any(roles & EDIT_ROLES for roles in roles_by_unit(user).values())
+
+
+# --- end E ---

@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gongkai.core.audit import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import logins, permissions, two_factor
-from gongkai.orgs.models import Membership, Role, Unit, UnitKind, User
+from gongkai.orgs.models import SUPERVISOR_KINDS, Membership, Role, Sector, Unit, UnitKind, User
 
 Actor = User | None
 
@@ -40,6 +40,8 @@ ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
     UnitKind.TOWNSHIP: frozenset({UnitKind.COUNTY}),
     UnitKind.COMMUNITY: frozenset({UnitKind.COUNTY}),
     UnitKind.VILLAGE: frozenset({UnitKind.TOWNSHIP, UnitKind.COMMUNITY}),
+    # Under the county in the tree; who supervises it is Unit.supervisor (docs/adr/0023).
+    UnitKind.ENTERPRISE: frozenset({UnitKind.COUNTY}),
 }
 
 # Roles tied to one kind of unit: the village clerk keeps a village's list, the office role is
@@ -77,6 +79,27 @@ def _check_unit(*, code: str, name: str, kind: str, parent: Unit | None) -> None
         )
 
 
+def _check_enterprise(*, kind: str, sector: str, supervisor: Unit | None) -> None:
+    """A public enterprise (公共企事业单位) names its sector and its supervising county department
+    (行业主管部门); no other kind of unit has either (Unit.clean, docs/adr/0023)."""
+    if kind != UnitKind.ENTERPRISE:
+        if sector or supervisor is not None:
+            raise ValidationFailed(
+                "只有公共企事业单位设行业领域和行业主管部门。",
+                log=f"sector/supervisor on unit kind {kind}",
+            )
+        return
+    if sector not in Sector.values:
+        raise ValidationFailed(
+            "请选择公共企事业单位的行业领域。", log=f"enterprise sector {sector!r}"
+        )
+    if supervisor is None or supervisor.kind not in SUPERVISOR_KINDS or not supervisor.is_active:
+        raise ValidationFailed(
+            "请选择公共企事业单位的行业主管部门（在用的县直部门）。",
+            log=f"enterprise supervisor {supervisor.code if supervisor else None} not allowed",
+        )
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -86,15 +109,19 @@ def unit_create(
     kind: str,
     parent: Unit | None = None,
     sort_order: int = 0,
+    sector: str = "",
+    supervisor: Unit | None = None,
 ) -> Unit:
     """Add a unit to the organisation tree.
 
     The code goes into index numbers (索引号) and never changes, so it is checked here rather than
-    left to the database constraint; code and name must both be unused.
+    left to the database constraint; code and name must both be unused. A public enterprise
+    also needs ``sector`` and ``supervisor`` (seed 001 item 9).
     """
     _require_manager(actor, "只有县政务公开办可以新增单位。")
     name = name.strip()
     _check_unit(code=code, name=name, kind=kind, parent=parent)
+    _check_enterprise(kind=kind, sector=sector, supervisor=supervisor)
     if Unit.objects.filter(code=code).exists():
         raise ValidationFailed(
             f"单位代码“{code}”已被使用，请换一个。", log=f"unit code {code} taken"
@@ -102,17 +129,58 @@ def unit_create(
     if Unit.objects.filter(name=name).exists():
         raise ValidationFailed(f"已有名为“{name}”的单位。", log=f"unit name {name} taken")
     unit = Unit.objects.create(
-        code=code, name=name, kind=kind, parent=parent, sort_order=sort_order
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        sort_order=sort_order,
+        sector=sector,
+        supervisor=supervisor,
     )
+    data: dict[str, str | None] = {"parent": parent.code if parent else None}
+    if supervisor is not None:
+        data.update(sector=sector, supervisor=supervisor.code)
     audit(
         actor=actor,
         action="unit.create",
         target=unit,
         unit_code=code,
         summary=f"新增单位 {name}（{UnitKind(kind).label}）",
-        data={"parent": parent.code if parent else None},
+        data=data,
     )
     return unit
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    sector: str,
+    supervisor: Unit,
+    sort_order: int = 0,
+) -> Unit:
+    """Add a public enterprise or institution (公共企事业单位, seed 001 item 9) under the county.
+
+    It sits under the top of the tree like a department; ``supervisor`` is the county department
+    that supervises its disclosure (行业主管部门), whose reviewers then read its work
+    (permissions.visible_unit_ids). Its editors and reviewers are granted like any unit's.
+    """
+    _require_manager(actor, "只有县政务公开办可以新增公共企事业单位。")
+    county = Unit.objects.active().filter(kind=UnitKind.COUNTY, parent__isnull=True).first()
+    if county is None:
+        raise ValidationFailed("请先建立县人民政府单位。", log="no county unit for an enterprise")
+    return unit_create(
+        actor=actor,
+        code=code,
+        name=name,
+        kind=UnitKind.ENTERPRISE,
+        parent=county,
+        sort_order=sort_order,
+        sector=sector,
+        supervisor=supervisor,
+    )
 
 
 @transaction.atomic
@@ -124,6 +192,8 @@ def unit_ensure(
     kind: str,
     parent: Unit | None = None,
     sort_order: int = 0,
+    sector: str = "",
+    supervisor: Unit | None = None,
 ) -> tuple[Unit, bool]:
     """Return the unit with ``code``, creating it as described when it does not exist yet.
 
@@ -136,7 +206,14 @@ def unit_ensure(
         return existing, False
     return (
         unit_create(
-            actor=actor, code=code, name=name, kind=kind, parent=parent, sort_order=sort_order
+            actor=actor,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=parent,
+            sort_order=sort_order,
+            sector=sector,
+            supervisor=supervisor,
         ),
         True,
     )

@@ -19,6 +19,7 @@ UNIT_LEVELS: dict[str, frozenset[str]] = {
     "county": COUNTY_LEVEL_KINDS,
     "township": TOWNSHIP_LEVEL_KINDS,
     "village": frozenset({UnitKind.VILLAGE}),
+    "enterprise": frozenset({UnitKind.ENTERPRISE}),  # 公共企事业单位, docs/adr/0023
 }
 
 

@@ -9,12 +9,14 @@ from gongkai.portal.views import (
     accessibility,
     catalog,
     disclosure,
+    enterprises,
     guide,
     home,
     search,
     site,
     units,
 )
+from gongkai.portal.views import topics as topic_pages  # D: 专题专栏 (issue 14)
 
 app_name = "portal"
 
@@ -50,6 +52,7 @@ urlpatterns = [
     path("xxgk/five/<slug:five_class>/", disclosure.browse_five, name="browse_five"),
     path("xxgk/year/<int:year>/", disclosure.browse_year, name="browse_year"),
     path("xxgk/normative/", disclosure.normative, name="normative"),
+    path("xxgk/enterprises/", enterprises.enterprise_list, name="enterprises"),
     path("search/", search.search, name="search"),
     # Disclosure on application (依申请公开): apply online and follow the application.
     path("apply/", applications.apply, name="apply"),
@@ -61,6 +64,10 @@ urlpatterns = [
     path("feeds/unit/<str:code>/", feeds.UnitFeed(), name="feed_unit"),
     path("feeds/domain/<slug:code>/", feeds.DomainFeed(), name="feed_domain"),
     path("feeds/column/<slug:code>/", feeds.ColumnFeed(), name="feed_column"),
+    # D: topic pages (专题专栏, gongkai.topics; issue 14).
+    path("zhuanti/", topic_pages.topic_list, name="topics"),
+    path("zhuanti/<slug:slug>/", topic_pages.topic, name="topic"),
+    path("feeds/topic/<slug:slug>/", topic_pages.TopicFeed(), name="feed_topic"),
     # What every government site carries (国办发〔2017〕47号): 联系我们, 网站地图, 找错.
     path("contact/", site.contact, name="contact"),
     path("sitemap/", site.sitemap, name="sitemap"),

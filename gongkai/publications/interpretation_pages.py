@@ -86,7 +86,9 @@ def interpretation_rate(request: HttpRequest) -> HttpResponse:
         "without": [
             row.unit
             for row in rows
-            if not row.documents and row.unit and row.unit.kind != UnitKind.VILLAGE
+            if not row.documents
+            and row.unit
+            and row.unit.kind not in (UnitKind.VILLAGE, UnitKind.ENTERPRISE)
         ],
         "workdays": workdays,
         # The office sets the window on its site settings page; the page links there for it.

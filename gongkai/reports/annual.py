@@ -112,6 +112,8 @@ def proactive_computed(year: int, unit: Unit | None) -> dict[str, dict[str, int]
     found = Publication.objects.published().filter(doc_kind__in=list(_KINDS.values()))
     if unit is not None:
         found = found.filter(unit=unit)
+    else:  # public enterprises' items are not government information (docs/adr/0023)
+        found = found.exclude(unit__kind=UnitKind.ENTERPRISE)
     in_force_at_end = (
         Q(validity=Validity.VALID) & (Q(expires_on__isnull=True) | Q(expires_on__gt=end))
     ) | Q(validity__in=_ENDED, expires_on__gt=end)
@@ -233,7 +235,9 @@ def check_numbers(
 def _published_count(year: int, unit: Unit | None) -> int:
     start, end = _year_bounds(year)
     found = Publication.objects.published().filter(published_at__gte=start, published_at__lt=end)
-    return (found.filter(unit=unit) if unit is not None else found).count()
+    if unit is None:  # public enterprises' items are not government information (adr 0023)
+        return found.exclude(unit__kind=UnitKind.ENTERPRISE).count()
+    return found.filter(unit=unit).count()
 
 
 def _fees_paid(year: int, unit: Unit | None) -> tuple[int, Decimal]:

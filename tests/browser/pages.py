@@ -127,6 +127,22 @@ def _published_message() -> int:
     return _in_thread(lambda: interaction.published_messages().values_list("pk", flat=True)[0])
 
 
+def _published_guide() -> int:
+    """The demo's published guide with the most materials (B: 办事服务, issue 14)."""
+    from django.db.models import Count
+
+    from gongkai.serviceguides.models import ServiceItem
+
+    return _in_thread(
+        lambda: (
+            ServiceItem.objects.published()
+            .annotate(n=Count("materials"))
+            .order_by("-n", "pk")
+            .values_list("pk", flat=True)[0]
+        )
+    )
+
+
 def _page(page_id: str, name: str, **kwargs: Any) -> PublicPage:
     return PublicPage(id=page_id, names=(name,), **kwargs)
 
@@ -198,6 +214,33 @@ PUBLIC_PAGES: list[PublicPage] = [
         "interaction:published_detail",
         args=lambda site: (_published_message(),),
     ),
+    # C: public enterprises (issue 14): the list, their column, one of them (the demo's
+    # 县人民医院) and its supervising department's page with the enterprises it supervises.
+    _page("enterprises", "portal:enterprises"),
+    _page("column-enterprises", "portal:column", args=lambda site: ("enterprises",)),
+    _page("enterprise-unit", "portal:browse_unit", args=lambda site: ("RMYY",)),
+    _page("enterprise-supervisor", "portal:browse_unit", args=lambda site: ("WJW",)),
+    # D: topic pages (专题专栏, issue 14): the list, the demo topic with sections, 检索 in it.
+    _page("topics", "portal:topics"),
+    _page("topic", "portal:topic", args=lambda site: ("jiceng-zhengwu-gongkai",)),
+    _page(
+        "topic-search",
+        "portal:topic",
+        args=lambda site: ("yingshang",),
+        query="?q=%E8%90%A5%E5%95%86",  # 营商
+    ),
+    # E: access points (issue 14): the list, one kind of it, the kiosk home (without the cookie).
+    _page("access-points", "accesspoints:list"),
+    _page("access-points-village", "accesspoints:list", query="?kind=village"),
+    _page("kiosk", "accesspoints:kiosk"),
+    # B: 办事服务 (issue 14): the index, a life event, a search, a guide, its 一次告知, the web
+    # 办事一本通 by life event.
+    _page("banshi", "banshi:index"),
+    _page("banshi-event", "banshi:index", query="?event=birth"),
+    _page("banshi-search", "banshi:index", query="?q=%E7%99%BB%E8%AE%B0"),  # 登记
+    _page("banshi-guide", "banshi:guide", args=lambda site: (_published_guide(),)),
+    _page("banshi-notice", "banshi:notice", args=lambda site: (_published_guide(),)),
+    _page("banshi-handbook", "banshi:handbook", query="?group=life-event"),
 ]
 
 # The pages axe-core checks: one of each kind a visitor goes through, and the pages every
@@ -225,6 +268,15 @@ AXE_PAGES: list[str] = [
     "hudong",
     "hudong-write",
     "hudong-detail",
+    "enterprises",  # C (issue 14)
+    "topics",  # D (issue 14)
+    "topic",  # D (issue 14)
+    "access-points",  # E (issue 14)
+    "kiosk",  # E (issue 14)
+    "banshi",  # B (issue 14)
+    "banshi-guide",  # B (issue 14)
+    "banshi-notice",  # B (issue 14)
+    "banshi-handbook",  # B (issue 14)
     "404",
 ]
 

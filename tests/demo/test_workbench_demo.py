@@ -24,6 +24,7 @@ DEMO_ROLES = {
     "mzj_handler": ["承办人"],
     "qjz_editor": ["信息员"],
     "qjz01_clerk": ["村务管理员"],
+    "rmyy_editor": ["信息员"],
 }
 ROLE_TITLES = {"信息员", "审核人", "承办人", "公开办", "村务管理员", "领导"}
 # The home reads a few counts per role; this many statements at most, whatever the role (the

@@ -40,7 +40,7 @@ def test_dry_run_reports_and_rolls_back(db: Any) -> None:
     out = StringIO()
     call_command("demo", "--dry-run", stdout=out)
     assert "试运行" in out.getvalue()
-    assert "本次新增单位91个" in out.getvalue()
+    assert "本次新增单位100个" in out.getvalue()  # 91 government units, 9 public enterprises
     assert not Unit.objects.exists()
     assert not User.objects.exists()
     assert not Catalog.objects.exists()

@@ -33,6 +33,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from gongkai.accesspoints.models import AccessPoint
 from gongkai.applications import services as applications
 from gongkai.applications.models import Consultation, ConsultationKind, Letter, LetterKind
 from gongkai.assessment import services as assessment
@@ -225,8 +226,28 @@ def build_world(department: Unit, township: Unit, office: User, domain: Any, med
             "item": item,
             **participation_objects,
             "message": interaction_message(department, office),
+            "access_point": AccessPoint.objects.create(  # E: a place unit X runs (issue 14)
+                unit=department, kind="other", name="救助窗口", address="一楼", hours="工作日"
+            ),
+            **service_world(department, editor),  # A: a draft guide of unit X (issue 14)
         },
     )
+
+
+def service_world(department: Unit, editor: User) -> dict[str, Any]:
+    """A draft service guide of unit X named with the secret title, with a material holding a
+    sample file and a question (A: 办事指南, issue 14)."""
+    from gongkai.serviceguides import services as serviceguides
+    from gongkai.serviceguides.models import Material
+
+    service = serviceguides.service_item_create(
+        actor=editor, unit=department, values={"name": SECRET_TITLE}
+    )
+    material = Material(service=service, name="申请书")
+    material.sample.save("x.pdf", ContentFile(PDF), save=False)
+    material.save()
+    question = serviceguides.question_add(actor=editor, service=service, question="问", answer="答")
+    return {"service": service, "material": material, "question": question}
 
 
 def interaction_message(department: Unit, office: User) -> Message:
@@ -491,6 +512,46 @@ STAFF: dict[str, Rule] = {
     "push_staff:tags": Rule(_pk("draft")),
     "push_staff:tag_new": Rule(NONE),
     "push_staff:tag_edit": Rule(lambda w: {"pk": 1}),
+    # D: 专题专栏 (issue 14): the office's topics, their rules and sections
+    "topics:staff_list": Rule(NONE),
+    "topics:staff_new": Rule(NONE),
+    "topics:staff_edit": Rule(lambda w: {"pk": 1}),
+    "topics:section_new": Rule(lambda w: {"pk": 1}),
+    "topics:section_edit": Rule(lambda w: {"pk": 1, "section_pk": 1}),
+    "topics:section_delete": Rule(lambda w: {"pk": 1, "section_pk": 1}),
+    # A: 办事指南 (issue 14): every staff member's own list, form, import and export; unit X's
+    # guide, its materials and questions are unit X's
+    "serviceguides:list": Rule(NONE, ANY),
+    "serviceguides:create": Rule(NONE, ANY),
+    "serviceguides:import": Rule(NONE, ANY),
+    "serviceguides:export": Rule(NONE, ANY),
+    **{
+        f"serviceguides:{name}": Rule(_pk("service"))
+        for name in (
+            "detail",
+            "edit",
+            "submit",
+            "publish",
+            "return",
+            "withdraw",
+            "delete",
+            "material_add",
+            "question_add",
+        )
+    },
+    "serviceguides:material_edit": Rule(lambda w: {"material_pk": w.objects["material"].pk}),
+    "serviceguides:material_file": Rule(
+        lambda w: {"pk": w.objects["material"].pk, "which": "sample"}
+    ),
+    "serviceguides:question_edit": Rule(lambda w: {"question_pk": w.objects["question"].pk}),
+    "serviceguides:remove": Rule(lambda w: {"kind": "material", "pk": w.objects["material"].pk}),
+    # C: public enterprises (issue 14): the office's list and form
+    "enterprises:list": Rule(NONE),
+    # E: 查阅点 (issue 14): every editor's own list and form; unit X's place is unit X's
+    "accesspoints:staff_list": Rule(NONE, ANY),
+    "accesspoints:staff_create": Rule(NONE, ANY),
+    "accesspoints:staff_edit": Rule(_pk("access_point")),
+    "accesspoints:staff_set_active": Rule(_pk("access_point")),
 }
 
 # Public pages and the read API: the public's by design. Those that can name an object of unit
@@ -502,6 +563,10 @@ PUBLIC_UNPUBLISHED: dict[str, Kwargs] = {
     "api:publication": _pk("draft"),
     "participation:consultation": _pk("p_consultation"),
     "interaction:published_detail": _pk("message"),  # unanswered: not published
+    # B: 办事服务 (issue 14): unit X's draft guide, its 一次告知 and its material's sample
+    "banshi:guide": _pk("service"),
+    "banshi:notice": _pk("service"),
+    "banshi:material": lambda w: {"pk": w.objects["material"].pk, "which": "sample"},
 }
 
 
@@ -533,6 +598,7 @@ PUBLIC_PLAIN = (
     "jiucuo",
     "jiucuo_done",
     "large_font",
+    "enterprises",  # C: 公共企事业单位适用主体清单 (issue 14)
 )
 PUBLIC: dict[str, Kwargs] = {
     "healthz": NONE,
@@ -568,11 +634,19 @@ PUBLIC: dict[str, Kwargs] = {
         f"interaction:{name}": NONE for name in ("index", "done", "track", "rate", "published_list")
     },
     "interaction:write": lambda w: {"box": "consult"},
+    # D: 专题专栏 (issue 14)
+    "portal:topics": NONE,
+    "portal:topic": lambda w: {"slug": "yingshang"},
+    "portal:feed_topic": lambda w: {"slug": "yingshang"},
     "participation:index": NONE,
     "participation:meetings": NONE,
     "participation:meeting": _pk("p_meeting"),
     "participation:decisions": lambda w: {"year": 2025},
     "participation:decisions_export": lambda w: {"year": 2025},
+    # E: 查阅点 and kiosk mode (issue 14)
+    **{f"accesspoints:{name}": NONE for name in ("list", "kiosk", "kiosk_start", "kiosk_exit")},
+    # B: 办事服务 and 办事一本通 (issue 14)
+    **{f"banshi:{name}": NONE for name in ("index", "handbook", "handbook_docx")},
     **PUBLIC_UNPUBLISHED,
 }
 

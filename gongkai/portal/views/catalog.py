@@ -43,6 +43,7 @@ LEVEL_LABELS = {
     "county": gettext_lazy("县直部门"),
     "township": gettext_lazy("乡镇"),
     "village": gettext_lazy("村（居）"),
+    "enterprise": gettext_lazy("公共企事业单位"),
 }
 # Units a page (as in the unit directory): most counties' departments fit on the first.
 PAGE_SIZE = 50

@@ -29,12 +29,13 @@ from gongkai.catalog import selectors as catalogs
 from gongkai.catalog.models import Domain
 from gongkai.core import clock, conditional
 from gongkai.core.downloads import stored_download
+from gongkai.orgs import enterprises as orgs_enterprises
 from gongkai.orgs.models import Unit
 from gongkai.portal import selectors as site
 from gongkai.portal.context_processors import accessibility
 from gongkai.portal.forms import UnitFilterForm
 from gongkai.portal.paging import Pager, bounded_count, page_of
-from gongkai.portal.views import guide, units
+from gongkai.portal.views import enterprises, guide, units
 from gongkai.publications import selectors as publications
 from gongkai.publications.models import (
     Attachment,
@@ -149,6 +150,7 @@ def column(request: HttpRequest, code: str) -> HttpResponse:
         "column": node.column,
         "parent": parent,
         "application_guide": node.column.code == ON_REQUEST_COLUMN,
+        "enterprises_url": reverse("portal:enterprises") if code == enterprises.COLUMN else "",
         "feed": Feed(
             _("%(name)s栏目更新") % {"name": node.column.name},
             reverse("portal:feed_column", args=[code]),
@@ -221,9 +223,12 @@ def _chosen_year(request: HttpRequest, years: list[ReportYear]) -> int | None:
 def browse_unit(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.active().select_related("parent"), code=code)
     context = {
-        "heading": _("%(unit)s公开的政府信息") % {"unit": unit.name},
+        # A public enterprise's items are not government information (docs/adr/0023).
+        "heading": (_("%(unit)s公开的信息") if unit.is_enterprise else _("%(unit)s公开的政府信息"))
+        % {"unit": unit.name},
         "unit": unit,
-        "guide_url": guide.guide_url(unit),
+        "guide_url": enterprises.guide_url(unit) if unit.is_enterprise else guide.guide_url(unit),
+        "supervised": list(orgs_enterprises.supervised_by(unit)),
         "catalog_url": reverse("portal:catalog_unit", args=[unit.code])
         if catalogs.public_catalog_of(unit)
         else "",

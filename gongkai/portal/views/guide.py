@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongkai.accesspoints import selectors as access_points
+from gongkai.accesspoints.models import AccessPoint
 from gongkai.applications.letters import FEE_RULES, LAW
 from gongkai.applications.selectors import HANDLING_KINDS
 from gongkai.catalog import selectors as catalogs
@@ -68,8 +70,9 @@ class Guide:
     postal_address: str
     postcode: str
     fax: str
-    access_points: list[str]
+    access_points: list[str]  # the unit's text, when the registry has no places for the guide
     county_access_points: bool  # the unit has none of its own: the county's are listed
+    places: list[AccessPoint]  # the registry's places (gongkai.accesspoints), first choice
     extra: str  # the office's added text, plain (the template keeps its line breaks)
     published: int
     unit_url: str
@@ -139,12 +142,14 @@ def _report_rule(unit: Unit, county_government: bool) -> str:
     return ""
 
 
-def build_guide(unit: Unit) -> Guide:
+def build_guide(unit: Unit, *, with_places: bool = True) -> Guide:
     """The guide of ``unit`` (a 行政机关 of HANDLING_KINDS) from its data as it is now.
 
     For the county government the office's details come first and the county's fill any gap,
     since the office is the county government's 政府信息公开工作机构 (条例第四条). A unit without
-    access points of its own lists the county's (the office's), which serve every unit.
+    access points of its own lists the county's (the office's), which serve every unit. The
+    access points come from the registry (gongkai.accesspoints), else from the units' text;
+    ``with_places=False`` skips the registry's query for pages that show no access points.
     """
     county, office = county_units()
     if unit.kind in COUNTY_GUIDE_KINDS:
@@ -157,11 +162,20 @@ def build_guide(unit: Unit) -> Guide:
         units = [unit]
         agency = unit.formal_name
         county_government = False
-    points = _lines(_first(units, "access_points"))
+    # The registry's places first, the unit's old text when it has none registered; a unit
+    # with neither lists the county's (the registry's county-wide places, else the office's text).
+    places, county_places = (
+        access_points.guide_points(subject, county_government=county_government)
+        if with_places  # the 依申请公开 page shows the addresses only
+        else ([], [])
+    )
+    points = [] if places else _lines(_first(units, "access_points"))
     county_points = False
-    if not points:
-        points = _lines(_first([u for u in (office, county) if u is not None], "access_points"))
-        county_points = bool(points) and not county_government
+    if not places and not points:
+        places = county_places
+        county_side = [u for u in (office, county) if u is not None]
+        points = [] if places else _lines(_first(county_side, "access_points"))
+        county_points = bool(places or points) and not county_government
     extra = "\n\n".join(u.guide_extra.strip() for u in units if u.guide_extra.strip())
     if county_government:
         review, court = _("上一级人民政府"), _("有管辖权的人民法院")
@@ -183,6 +197,7 @@ def build_guide(unit: Unit) -> Guide:
         fax=_first(units, "fax"),
         access_points=points,
         county_access_points=county_points,
+        places=places,
         extra=extra,
         published=sum(counts.values()),
         unit_url=reverse("portal:browse_unit", args=[subject.code]),
@@ -204,6 +219,8 @@ def guide_url(unit: Unit) -> str:
         return reverse("portal:guide")
     if unit.kind == UnitKind.VILLAGE:
         return reverse("portal:guide_unit", args=[unit.parent.code]) if unit.parent else ""
+    if unit.kind not in HANDLING_KINDS:  # a public enterprise: no 条例 guide (docs/adr/0023)
+        return ""
     return reverse("portal:guide_unit", args=[unit.code])
 
 
@@ -272,4 +289,4 @@ def county_guide_summary() -> Guide | None:
     without a county or office unit yet)."""
     county, office = county_units()
     unit = office or county
-    return build_guide(unit) if unit is not None else None
+    return build_guide(unit, with_places=False) if unit is not None else None

@@ -91,6 +91,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
                 ],
             ),
             MapEntry(_("行政规范性文件库"), reverse("portal:normative")),
+            MapEntry(_("政府信息查阅场所（政务公开专区、查阅点）"), reverse("accesspoints:list")),
+            MapEntry(_("公共企事业单位适用主体清单"), reverse("portal:enterprises")),
         ],
     )
     entries = [
@@ -102,6 +104,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
             [MapEntry(_("按单位浏览公开事项目录"), reverse("portal:catalog_units"))],
         ),
         MapEntry(_("搜索"), reverse("portal:search")),
+        MapEntry(_("专题专栏"), reverse("portal:topics")),  # D: issue 14
+        MapEntry(_("办事服务（办事一本通）"), reverse("banshi:index")),  # B: issue 14
         MapEntry(_("公众参与：征求意见、决策目录、会议公开"), reverse("participation:index")),
         MapEntry(
             _("依申请公开"),

@@ -29,6 +29,7 @@ LEVEL_LABELS = {
     "county": gettext_lazy("县直部门"),
     "township": gettext_lazy("乡镇"),
     "village": gettext_lazy("村（居）"),
+    "enterprise": gettext_lazy("公共企事业单位"),
 }
 # What of a search the unit directory carries while a unit is being chosen for it.
 SEARCH_KEYS = ("q", "domain", "column", "five", "year", "sort", "date_from", "date_to")
