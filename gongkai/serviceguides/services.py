@@ -219,6 +219,15 @@ def _reopen(item: ServiceItem) -> str:
     return f"（原为“{before}”，已回到草稿，须重新发布）"
 
 
+def _part_changed(item: ServiceItem, actor: Actor, action: str, summary: str, **data: Any) -> None:
+    """Record a change to a guide's materials or questions: the applicant reads them as the
+    guide, so a guide that was not a draft goes back to draft, and the entry says so."""
+    note = _reopen(item)
+    if note:
+        item.save()
+    _record(item, actor, action, summary + note, **data)
+
+
 def _next_order(unit: Unit) -> int:
     current = ServiceItem.objects.filter(unit=unit).aggregate(m=Max("sort_order"))["m"]
     return (current or 0) + 1
@@ -514,10 +523,7 @@ def material_add(
     _store(material, "sample", sample)
     _store(material, "blank_form", blank_form)
     material.save()
-    note = _reopen(item)
-    if note:
-        item.save()
-    _record(item, actor, "material_add", f"新增办理材料“{material.name}”{note}")
+    _part_changed(item, actor, "material_add", f"新增办理材料“{material.name}”")
     return material
 
 
@@ -553,10 +559,7 @@ def material_update(
     if not changed:
         return material
     material.save()
-    note = _reopen(item)
-    if note:
-        item.save()
-    _record(item, actor, "material_update", f"修改办理材料“{material.name}”{note}", changed=changed)
+    _part_changed(item, actor, "material_update", f"修改办理材料“{material.name}”", changed=changed)
     return material
 
 
@@ -567,10 +570,7 @@ def material_remove(*, actor: Actor, material: Material) -> None:
     _allowed(actor, permissions.can_draft_service_of(actor, item.unit), DENIED_DRAFT)
     name = material.name
     material.delete()
-    note = _reopen(item)
-    if note:
-        item.save()
-    _record(item, actor, "material_remove", f"删除办理材料“{name}”{note}")
+    _part_changed(item, actor, "material_remove", f"删除办理材料“{name}”")
 
 
 # ---------------------------------------------------------------------------- questions
@@ -593,10 +593,7 @@ def question_add(*, actor: Actor, service: ServiceItem, question: str, answer: s
     question, answer = _clean_question(question, answer)
     order = (item.questions.aggregate(m=Max("sort_order"))["m"] or 0) + 1
     row = Question.objects.create(service=item, question=question, answer=answer, sort_order=order)
-    note = _reopen(item)
-    if note:
-        item.save()
-    _record(item, actor, "question_add", f"新增常见问题“{question}”{note}")
+    _part_changed(item, actor, "question_add", f"新增常见问题“{question}”")
     return row
 
 
@@ -610,10 +607,7 @@ def question_update(*, actor: Actor, question: Question, text: str, answer: str)
         return question
     question.question, question.answer = text, answer
     question.save()
-    note = _reopen(item)
-    if note:
-        item.save()
-    _record(item, actor, "question_update", f"修改常见问题“{text}”{note}")
+    _part_changed(item, actor, "question_update", f"修改常见问题“{text}”")
     return question
 
 
@@ -624,10 +618,7 @@ def question_remove(*, actor: Actor, question: Question) -> None:
     _allowed(actor, permissions.can_draft_service_of(actor, item.unit), DENIED_DRAFT)
     text = question.question
     question.delete()
-    note = _reopen(item)
-    if note:
-        item.save()
-    _record(item, actor, "question_remove", f"删除常见问题“{text}”{note}")
+    _part_changed(item, actor, "question_remove", f"删除常见问题“{text}”")
 
 
 # ---------------------------------------------------------------------------- Excel import
