@@ -18,6 +18,7 @@ database and recorded as such.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -70,6 +71,7 @@ ITEM_FIELDS: dict[str, tuple[str, int | None]] = {
     "catalog_item": ("对应公开事项", None),
 }
 DAY_FIELDS = ("legal_days", "promised_days")
+ONLINE_URL = re.compile(r"^https?://[^\s\x00-\x1f]+$", re.IGNORECASE)
 MAX_DAYS = 365
 MATERIAL_FIELDS: dict[str, tuple[str, int | None]] = {
     "name": ("材料名称", 200),
@@ -176,6 +178,12 @@ def clean_item_values(unit: Unit, raw: Mapping[str, Any]) -> dict[str, Any]:
             cleaned[name] = text
     if "name" in cleaned and not cleaned["name"]:
         raise ValidationFailed("请填写事项名称。", log="service name empty")
+    # The public page links it: only a web address, never javascript: or data: (whatever path
+    # the value came by, the form's URLField or a direct call).
+    if cleaned.get("online_url") and not ONLINE_URL.match(cleaned["online_url"]):
+        raise ValidationFailed(
+            "“网上办理地址”应为以http://或https://开头的网址。", log="online_url not http(s)"
+        )
     return cleaned
 
 

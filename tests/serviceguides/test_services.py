@@ -307,3 +307,24 @@ def test_only_a_never_published_draft_can_be_deleted(
     services.service_item_delete(actor=editor, item=draft)
     assert not ServiceItem.objects.filter(name="误建").exists()
     assert AuditEntry.objects.filter(action="service.delete").count() == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["javascript:alert(1)", "data:text/html,<script>", "ftp://example.com/", "https://a b.cn/"],
+)
+def test_the_online_address_is_a_web_address_whatever_the_path(
+    guide: ServiceItem, editor: User, address: str
+) -> None:
+    before = guide.online_url
+    with pytest.raises(ValidationFailed) as refused:
+        services.service_item_update(actor=editor, item=guide, values={"online_url": address})
+    assert "网上办理地址" in refused.value.message
+    guide.refresh_from_db()
+    assert guide.online_url == before
+
+
+def test_a_web_address_is_kept(guide: ServiceItem, editor: User) -> None:
+    address = "https://www.jxzwfww.gov.cn/item/123"
+    guide = services.service_item_update(actor=editor, item=guide, values={"online_url": address})
+    assert guide.online_url == address
