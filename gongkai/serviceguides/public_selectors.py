@@ -35,6 +35,24 @@ def public_guide(pk: int) -> ServiceItem:
     ).get(pk=pk)
 
 
+def revising_guide(pk: int) -> ServiceItem | None:
+    """A guide the public has read and that is back in draft or under review after a change
+    (services._reopen), or None. Its address may be printed at a counter or in a 一本通, so the
+    public page says it is being revised and gives the unit's phone instead of a 404; nothing of
+    the unpublished text is shown. A withdrawn guide is not revising: it is gone."""
+    return (
+        ServiceItem.objects.filter(
+            pk=pk,
+            status__in=(ServiceStatus.DRAFT, ServiceStatus.SUBMITTED),
+            published_at__isnull=False,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("unit")
+        .only("pk", "name", "status", "unit__name", "unit__full_name", "unit__code", "unit__phone")
+        .first()
+    )
+
+
 def public_material(pk: int) -> Material:
     """A material of a published guide; Material.DoesNotExist for anything else."""
     return Material.objects.select_related("service").get(

@@ -252,3 +252,23 @@ def test_handbook_docx_download(client: Client, guides: dict[str, Any], media: P
     built = list(media.rglob("*.docx"))
     client.get(reverse("banshi:handbook_docx") + "?unit=MZJ&group=life-event")
     assert list(media.rglob("*.docx")) == built  # served from the cache
+
+
+def test_a_published_guide_being_revised_says_so_without_the_draft(
+    client: Client, guides: dict[str, Any], editor: Any
+) -> None:
+    """A changed guide goes back to draft (services._reopen); its printed address still works."""
+    from gongkai.serviceguides import services
+
+    dibao = guides["dibao"]
+    dibao.unit.phone = "0797-5712345"
+    dibao.unit.save()
+    services.service_item_update(actor=editor, item=dibao, values={"conditions": "修订中的条件甲"})
+    for name in ("banshi:guide", "banshi:notice"):
+        html = _html(client, reverse(name, args=[dibao.pk]))
+        assert "正在修订" in html and "最低生活保障审核确认" in html
+        assert "tel:0797-5712345" in html and "修订中的条件甲" not in html
+    assert "最低生活保障审核确认" not in _html(client, reverse("banshi:index") + "?unit=MZJ")
+    # Never published, or withdrawn: still nothing at all.
+    for which in ("draft", "gone"):
+        _html(client, reverse("banshi:guide", args=[guides[which].pk]), 404)

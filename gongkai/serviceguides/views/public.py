@@ -108,9 +108,21 @@ def _handbook_url(name: str, unit: Unit) -> str:
     return reverse(name) + "?" + urlencode({"unit": unit.code, "group": hb.GROUP_UNIT})
 
 
+def _revising(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """The page for a guide being revised (public_selectors.revising_guide), if it is one."""
+    service = selectors.revising_guide(pk)
+    if service is None:
+        return None
+    context = {"service": service, "unit_title": hb.unit_title(service.unit)}
+    return render(request, "banshi/revising.html", context)
+
+
 def guide(request: HttpRequest, pk: int) -> HttpResponse:
     """A published guide with every standard element in order, the catalog item it fulfils,
     and links to its 一次告知 and its unit's 办事一本通."""
+    revising = _revising(request, pk)
+    if revising is not None:
+        return revising
     service = _guide_or_404(pk)
     context = {
         "service": service,
@@ -126,6 +138,9 @@ def guide(request: HttpRequest, pk: int) -> HttpResponse:
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """一次告知: everything the applicant must bring and know on one printable A4 page."""
+    revising = _revising(request, pk)
+    if revising is not None:
+        return revising
     service = _guide_or_404(pk)
     context = {
         "service": service,
