@@ -49,24 +49,38 @@ def _literals(node: ast.expr) -> list[str]:
     return []
 
 
-def _passed(tree: ast.AST, function: ast.FunctionDef, parameter: str) -> list[str]:
-    """The literal values the module's calls of ``function`` give ``parameter``."""
+def _passed(tree: ast.AST, function: ast.FunctionDef, parameter: str, depth: int = 3) -> list[str]:
+    """The literal values the module's calls of ``function`` give ``parameter``; where a call
+    passes on a parameter of its own function (``_part_changed(item, actor, action, …)`` calling
+    ``_record(item, actor, action, …)``), the values that function's callers give it, a few
+    levels deep."""
     names = [argument.arg for argument in function.args.args]
     position = names.index(parameter) if parameter in names else None
     values: list[str] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        callee = node.func
-        name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
-        if name != function.name:
-            continue
-        for keyword in node.keywords:
-            if keyword.arg == parameter:
-                values += _literals(keyword.value)
-        if position is not None and position < len(node.args):
-            values += _literals(node.args[position])
-    return values
+    for caller in [None, *[n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]]:
+        body = tree if caller is None else caller
+        for node in ast.walk(body):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = node.func
+            name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")
+            if name != function.name:
+                continue
+            given = [k.value for k in node.keywords if k.arg == parameter]
+            if position is not None and position < len(node.args):
+                given.append(node.args[position])
+            for value in given:
+                literal = _literals(value)
+                if literal:
+                    values += literal
+                elif (
+                    caller is not None
+                    and depth > 0
+                    and isinstance(value, ast.Name)
+                    and value.id in [a.arg for a in caller.args.args]
+                ):
+                    values += _passed(tree, caller, value.id, depth - 1)
+    return sorted(set(values))
 
 
 def _codes() -> set[str]:
@@ -105,6 +119,7 @@ def test_the_scan_finds_the_codes_it_should() -> None:
     assert {"auth.login", "publication.approve", "publication.keep", "application.replied"} <= codes
     assert "participation.comment_refuse" in codes
     assert "ledger.evidence_add" in codes
+    assert "service.question_remove" in codes  # through _part_changed, then _record
     assert {"checkword.activate", "checkword.deactivate"} <= codes
 
 
